@@ -1,0 +1,5 @@
+import sys
+
+from gigplatform.cli import main
+
+sys.exit(main())

@@ -1,0 +1,103 @@
+"""Users, their sign-in sessions, and seller shops with Qianniu-style sub-accounts."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gigplatform.db import Base, UUIDPrimaryKey
+
+
+def _values(enum: type[StrEnum]) -> list[str]:
+    return [member.value for member in enum]
+
+
+def str_enum(enum: type[StrEnum], name: str) -> Enum:
+    """A portable enum column: VARCHAR plus a CHECK constraint, storing the values (not the member names)."""
+    return Enum(enum, name=name, native_enum=False, create_constraint=True, length=16, values_callable=_values)
+
+
+class Role(StrEnum):
+    WORKER = "worker"
+    SELLER = "seller"
+    ADMIN = "admin"
+
+
+class Standing(StrEnum):
+    GOOD = "good"
+    WARNED = "warned"
+    RESTRICTED = "restricted"
+    BANNED = "banned"
+
+
+class ShopPermission(StrEnum):
+    OWNER = "owner"
+    BILLING = "billing"
+    CONFIGURATION = "configuration"
+    READ_ONLY = "read_only"
+
+
+class LoginKind(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+
+
+class User(UUIDPrimaryKey, Base):
+    __tablename__ = "users"
+
+    login: Mapped[str] = mapped_column(String(254), unique=True)
+    login_kind: Mapped[LoginKind] = mapped_column(str_enum(LoginKind, "login_kind"))
+    display_name: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
+    standing: Mapped[Standing] = mapped_column(str_enum(Standing, "standing"), default=Standing.GOOD)
+    created_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None]
+
+
+class RefreshToken(UUIDPrimaryKey, Base):
+    """One link of a sign-in session's chain; `family_id` ties every rotation of one sign-in together."""
+
+    __tablename__ = "refresh_tokens"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    family_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    rotated_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class LoginFailure(UUIDPrimaryKey, Base):
+    """A failed sign-in for one login (stored as a keyed hash), counted within a window to answer 429."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_time", "login_key", "failed_at"),)
+
+    login_key: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime]
+
+
+class Shop(UUIDPrimaryKey, Base):
+    __tablename__ = "shops"
+
+    name: Mapped[str] = mapped_column(String(64))
+    owner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime]
+
+
+class ShopMember(UUIDPrimaryKey, Base):
+    """A seller account's place in a shop: the owner, or a sub-account with one permission."""
+
+    __tablename__ = "shop_members"
+    __table_args__ = (UniqueConstraint("shop_id", "user_id"),)
+
+    shop_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shops.id", ondelete="CASCADE"))
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    permission: Mapped[ShopPermission] = mapped_column(str_enum(ShopPermission, "shop_permission"))
+    created_at: Mapped[datetime]

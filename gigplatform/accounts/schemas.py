@@ -1,0 +1,79 @@
+"""Request and response shapes of the accounts API, validated at the edge by msgspec."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+import msgspec
+
+
+class RegisterIn(msgspec.Struct):
+    login: str
+    password: str
+    display_name: str
+    role: Literal["worker", "seller"]
+    shop_name: str | None = None
+
+
+class RegisteredOut(msgspec.Struct):
+    id: uuid.UUID
+    login: str
+    role: str
+
+
+class LoginIn(msgspec.Struct):
+    login: str
+    password: str
+
+
+class RefreshIn(msgspec.Struct):
+    refresh_token: str
+
+
+class TokenPairOut(msgspec.Struct):
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "bearer"
+
+
+class MeOut(msgspec.Struct):
+    id: uuid.UUID
+    login: str
+    display_name: str
+    role: str
+    standing: str
+    created_at: datetime
+
+
+class ShopIn(msgspec.Struct):
+    name: str
+
+
+class ShopOut(msgspec.Struct):
+    id: uuid.UUID
+    name: str
+    permission: str
+    created_at: datetime
+
+
+class SubAccountIn(msgspec.Struct):
+    login: str
+    password: str
+    display_name: str
+    permission: Literal["billing", "configuration", "read_only"]
+
+
+class PermissionIn(msgspec.Struct):
+    permission: Literal["billing", "configuration", "read_only"]
+
+
+class MemberOut(msgspec.Struct):
+    id: uuid.UUID
+    user_id: uuid.UUID
+    login: str
+    display_name: str
+    permission: str
+    created_at: datetime

@@ -1,0 +1,140 @@
+"""`create_app(settings)`: the one place that wires settings, database, security, API, pages and errors together."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from litestar import Litestar, Request, get
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.response import Response
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gigplatform.accounts import service as accounts
+from gigplatform.accounts.api import CONTROLLERS as ACCOUNT_CONTROLLERS
+from gigplatform.clock import Clock, SystemClock
+from gigplatform.config import Settings
+from gigplatform.db import make_engine, make_sessionmaker, session_scope
+from gigplatform.errors import EXCEPTION_HANDLERS, NotAuthenticated
+from gigplatform.security import AuthenticationMiddleware, Principal, SecurityKit, SessionTokens, require_principal
+
+log = logging.getLogger("gigplatform")
+
+
+@get("/health", operation_id="health", tags=["ops"], exclude_from_csrf=True)
+async def health() -> dict[str, str]:
+    """The process is up and answering; says nothing about its dependencies."""
+    return {"status": "ok"}
+
+
+@get("/ready", operation_id="ready", tags=["ops"])
+async def ready(state: State) -> Response[dict[str, Any]]:
+    """Ready to serve: the database answers (and Redis, when configured)."""
+    checks: dict[str, str] = {}
+    try:
+        async with state.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:  # a readiness probe reports, it must not raise
+        log.warning("readiness: database unreachable: %s", type(exc).__name__)
+        checks["database"] = "unreachable"
+    if state.settings.redis_url:
+        try:
+            from redis.asyncio import Redis
+
+            client = Redis.from_url(state.settings.redis_url, socket_connect_timeout=2)
+            try:
+                await client.ping()
+            finally:
+                await client.aclose()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            log.warning("readiness: redis unreachable: %s", type(exc).__name__)
+            checks["redis"] = "unreachable"
+    ok = all(v == "ok" for v in checks.values())
+    return Response({"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503)
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Litestar:
+    """Builds the application; tests pass their own settings and a FakeClock."""
+    from web import pages  # the page layer plugs in here and nowhere else
+
+    settings = settings or Settings.from_env()
+    clock = clock or SystemClock()
+    engine = make_engine(settings.database_url)
+    sessionmaker = make_sessionmaker(engine)
+    kit = SecurityKit.build(settings, clock)
+
+    async def refresh_session(raw: str) -> SessionTokens | None:
+        """Page cookies: trade an expired access cookie's refresh token for a new pair, or None to sign out."""
+        async with sessionmaker() as session:
+            try:
+                return await accounts.rotate_refresh_token(session, kit, raw)
+            except NotAuthenticated:
+                return None
+
+    async def provide_session() -> AsyncIterator[AsyncSession]:
+        async for session in session_scope(sessionmaker):
+            yield session
+
+    def provide_kit() -> SecurityKit:
+        return kit
+
+    def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+        return require_principal(request)
+
+    async def dispose_engine() -> None:
+        await engine.dispose()
+
+    state = State(
+        {
+            "settings": settings,
+            "clock": clock,
+            "engine": engine,
+            "sessionmaker": sessionmaker,
+            "kit": kit,
+            "access_tokens": kit.access_tokens,
+            "refresh_session": refresh_session,
+        }
+    )
+    app = Litestar(
+        route_handlers=[health, ready, *ACCOUNT_CONTROLLERS, *pages.ROUTES],
+        dependencies={
+            "db_session": Provide(provide_session),
+            "kit": Provide(provide_kit, sync_to_thread=False),
+            "principal": Provide(provide_principal, sync_to_thread=False),
+        },
+        middleware=[DefineMiddleware(AuthenticationMiddleware)],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="gig_csrf",
+            cookie_secure=settings.cookie_secure,
+            cookie_samesite="lax",
+            header_name="x-csrftoken",
+            exclude=["/api/", "/health", "/ready", "/schema"],
+        ),
+        exception_handlers=EXCEPTION_HANDLERS,
+        template_config=pages.template_config(),
+        openapi_config=OpenAPIConfig(
+            title="gigplatform",
+            version="0.1.0",
+            path="/schema",
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+            ),
+            security=[{"bearer": []}],
+        ),
+        state=state,
+        before_request=pages.set_language,
+        on_shutdown=[dispose_engine],
+        debug=False,
+    )
+    pages.install(app)
+    return app

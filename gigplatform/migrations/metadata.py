@@ -1,0 +1,6 @@
+"""Every domain's models, imported so that Alembic and the tests see one complete metadata."""
+
+from gigplatform.accounts import models as _accounts  # noqa: F401
+from gigplatform.db import Base
+
+target_metadata = Base.metadata
