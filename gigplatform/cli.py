@@ -36,7 +36,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        http="httptools",
+        http=args.http,
         loop=loop,
         proxy_headers=True,
         access_log=args.access_log,
@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=int(os.environ.get("GIG_PORT", "8000")))
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.add_argument("--http", choices=["httptools", "h11"], default="httptools", help="h11 only as a baseline")
     serve.set_defaults(func=cmd_serve)
     migrate = sub.add_parser("migrate", help="upgrade the database schema")
     migrate.add_argument("--revision", default="head")

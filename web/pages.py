@@ -28,27 +28,27 @@ from gigplatform.accounts.models import Role, ShopPermission, Standing, User
 from gigplatform.errors import DomainError, FieldError, Problem
 from gigplatform.security import REFRESH_COOKIE, SecurityKit, current_principal, session_cookies
 from web import i18n
-from web.i18n import _
+from web.i18n import N_, _
 
 HERE = Path(__file__).parent
 Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
 
 # Each (field, rule) a form can break, in the visitor's language; anything else falls back to the service's text.
 FIELD_MESSAGES: dict[tuple[str, str], str] = {
-    ("login", "format"): "Enter an 11-digit mainland mobile number or an e-mail address.",
-    ("login", "unique"): "This login is already registered.",
-    ("login", "too_many_failures"): "Too many failed sign-ins for this login. Please try again later.",
-    ("login", "standing"): "This account is banned.",
-    ("password", "min_length"): "The password needs at least 8 characters.",
-    ("password", "max_length"): "The password may have at most 128 characters.",
-    ("password", "letters_and_digits"): "The password needs both letters and digits.",
-    ("password", "credentials"): "The login or the password is wrong.",
-    ("display_name", "length"): "The display name needs 1 to 32 characters.",
-    ("role", "one_of"): "Choose whether you join as a freelancer or as a seller.",
-    ("shop_name", "length"): "The shop name needs 1 to 64 characters.",
-    ("name", "length"): "The shop name needs 1 to 64 characters.",
-    ("permission", "one_of"): "Choose a permission.",
-    ("role", "sub_account"): "A sub-account cannot open shops of its own.",
+    ("login", "format"): N_("Enter an 11-digit mainland mobile number or an e-mail address."),
+    ("login", "unique"): N_("This login is already registered."),
+    ("login", "too_many_failures"): N_("Too many failed sign-ins for this login. Please try again later."),
+    ("login", "standing"): N_("This account is banned."),
+    ("password", "min_length"): N_("The password needs at least 8 characters."),
+    ("password", "max_length"): N_("The password may have at most 128 characters."),
+    ("password", "letters_and_digits"): N_("The password needs both letters and digits."),
+    ("password", "credentials"): N_("The login or the password is wrong."),
+    ("display_name", "length"): N_("The display name needs 1 to 32 characters."),
+    ("role", "one_of"): N_("Choose whether you join as a freelancer or as a seller."),
+    ("shop_name", "length"): N_("The shop name needs 1 to 64 characters."),
+    ("name", "length"): N_("The shop name needs 1 to 64 characters."),
+    ("permission", "one_of"): N_("Choose a permission."),
+    ("role", "sub_account"): N_("A sub-account cannot open shops of its own."),
 }
 
 
@@ -74,9 +74,14 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     return TemplateConfig(engine=JinjaTemplateEngine.from_environment(env))
 
 
-def set_language(request: Request[Any, Any, Any]) -> None:
-    """before_request: the visitor's language, from the cookie the language switch sets (Chinese by default)."""
+def apply_language(request: Request[Any, Any, Any]) -> None:
+    """The visitor's language, from the cookie the language switch sets (Chinese by default)."""
     i18n.current_language.set(i18n.pick_language(request.cookies.get(i18n.LANG_COOKIE)))
+
+
+async def set_language(request: Request[Any, Any, Any]) -> None:
+    """before_request hook; async so it runs in the request's own context, where the templates read the language."""
+    apply_language(request)
 
 
 def page(name: str, request: Request[Any, Any, Any], status_code: int = 200, **context: Any) -> Template:
@@ -106,7 +111,7 @@ def _sign_in_redirect(request: Request[Any, Any, Any]) -> Redirect:
 
 
 def render_problem_page(request: Request[Any, Any, Any], problem: Problem) -> Response[Any]:
-    set_language(request)
+    apply_language(request)
     if problem.status == 401:
         return _sign_in_redirect(request)
     messages = {

@@ -307,8 +307,8 @@ async def rotate_refresh_token(session: AsyncSession, kit: SecurityKit, raw: str
                 field="refresh_token",
                 rule="reused",
             )
-        await session.rollback()
         rule = "unknown" if token is None else ("revoked" if token.revoked_at else "expired")
+        await session.rollback()
         raise NotAuthenticated("The refresh token is not valid.", field="refresh_token", rule=rule)
     user = await session.get(User, claimed.user_id)
     if user is None or user.standing == Standing.BANNED:

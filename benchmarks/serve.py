@@ -1,0 +1,114 @@
+"""Requests per second of the served app: uvicorn + httptools (what `gigplatform serve` runs) against plain h11.
+
+One command: `.venv/bin/python benchmarks/serve.py [--seconds 5] [--connections 32]`. Both servers run on a fresh
+SQLite database in a temporary directory, on loopback; the load comes from keep-alive connections in this process.
+`/health` measures the server and framework; `/api/me` adds the token check and one database read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(http: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    proc = subprocess.Popen(  # noqa: S603 - our own CLI
+        [sys.executable, "-m", "gigplatform", "serve", "--port", str(port), "--http", http],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return proc, port
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"server with {http} did not start")
+
+
+async def _connection(port: int, request: bytes, stop: float, counts: list[int]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    done = 0
+    try:
+        while time.monotonic() < stop:
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            if not head.startswith(b"HTTP/1.1 200"):
+                raise RuntimeError(head.split(b"\r\n", 1)[0].decode())
+            length = next(
+                int(line.split(b":")[1]) for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:")
+            )
+            await reader.readexactly(length)
+            done += 1
+    finally:
+        writer.close()
+        counts.append(done)
+
+
+async def load(port: int, path: str, headers: dict[str, str], seconds: float, connections: int) -> float:
+    lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1", *(f"{k}: {v}" for k, v in headers.items())]
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode()
+    counts: list[int] = []
+    start = time.monotonic()
+    await asyncio.gather(*(_connection(port, request, start + seconds, counts) for _ in range(connections)))
+    return sum(counts) / (time.monotonic() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GIG_")}
+        env.update(GIG_VAR_DIR=tmp, GIG_ENV="development")
+        subprocess.run(
+            [sys.executable, "-m", "gigplatform", "migrate"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        results: dict[str, dict[str, float]] = {}
+        for http in ("h11", "httptools"):
+            proc, port = start_server(http, env)
+            try:
+                base = f"http://127.0.0.1:{port}"
+                login = {"login": "13900000000", "password": "bench12345"}
+                httpx.post(f"{base}/api/auth/register", json={**login, "display_name": "压测", "role": "worker"})
+                token = httpx.post(f"{base}/api/auth/login", json=login).json()["access_token"]
+                results[http] = {
+                    "/health": asyncio.run(load(port, "/health", {}, args.seconds, args.connections)),
+                    "/api/me": asyncio.run(
+                        load(port, "/api/me", {"Authorization": f"Bearer {token}"}, args.seconds, args.connections)
+                    ),
+                }
+            finally:
+                proc.terminate()
+                proc.wait(10)
+    print(f"{args.connections} keep-alive connections, {args.seconds:.0f} s each, one server process, SQLite")
+    print(f"{'route':<10} {'h11 (baseline) req/s':>22} {'httptools req/s':>17} {'ratio':>7}")
+    for route in ("/health", "/api/me"):
+        base, fast = results["h11"][route], results["httptools"][route]
+        print(f"{route:<10} {base:>22,.0f} {fast:>17,.0f} {fast / base:>6.1f}x")
+
+
+if __name__ == "__main__":
+    main()
