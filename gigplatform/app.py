@@ -117,6 +117,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             cookie_name="gig_csrf",
             cookie_secure=settings.cookie_secure,
             cookie_samesite="lax",
+            cookie_httponly=True,
             header_name="x-csrftoken",
             exclude=["/api/", "/health", "/ready", "/schema"],
         ),

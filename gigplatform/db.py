@@ -13,12 +13,16 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
+from litestar.di import NamedDependency
 from sqlalchemy import DateTime, MetaData, Uuid, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
+
+DbSession = NamedDependency[AsyncSession]
+"""A handler parameter `db_session: DbSession` receives the request's session."""
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

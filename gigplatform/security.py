@@ -23,6 +23,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -281,3 +282,9 @@ class SecurityKit:
     @classmethod
     def build(cls, settings: Settings, clock: Clock) -> SecurityKit:
         return cls(settings, clock, Passwords(cheap=settings.env == "test"), AccessTokens(settings, clock))
+
+
+Kit = NamedDependency[SecurityKit]
+"""A handler parameter `kit: Kit` receives the app's SecurityKit."""
+CurrentPrincipal = NamedDependency[Principal]
+"""A handler parameter `principal: CurrentPrincipal` receives the signed-in caller (401 when there is none)."""

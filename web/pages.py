@@ -8,30 +8,29 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Request, Response, get, post
-from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import Cookie
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.accounts import service as accounts
 from gigplatform.accounts.models import Role, ShopPermission, Standing, User
+from gigplatform.db import DbSession
 from gigplatform.errors import DomainError, FieldError, Problem
-from gigplatform.security import REFRESH_COOKIE, SecurityKit, current_principal, session_cookies
+from gigplatform.security import REFRESH_COOKIE, Kit, SecurityKit, current_principal, session_cookies
 from web import i18n
 from web.i18n import N_, _
 
 HERE = Path(__file__).parent
-Form = Annotated[dict[str, str], Body(media_type=RequestEncodingType.URL_ENCODED)]
+Form = URLEncodedBody[dict[str, str]]
 
 # Each (field, rule) a form can break, in the visitor's language; anything else falls back to the service's text.
 FIELD_MESSAGES: dict[tuple[str, str], str] = {
@@ -125,12 +124,12 @@ def render_problem_page(request: Request[Any, Any, Any], problem: Problem) -> Re
 
 
 @get("/", name="home", operation_id="page_home", include_in_schema=False)
-async def home(request: Request[Any, Any, Any], db_session: AsyncSession) -> Template:
+async def home(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
     return await render_home(request, db_session)
 
 
 async def render_home(
-    request: Request[Any, Any, Any], db_session: AsyncSession, errors: dict[str, str] | None = None, status: int = 200
+    request: Request[Any, Any, Any], db_session: DbSession, errors: dict[str, str] | None = None, status: int = 200
 ) -> Template:
     """The signed-in visitor's home for their role, or the landing page for a visitor."""
     principal = current_principal(request)
@@ -158,7 +157,7 @@ async def render_home(
 
 
 @get("/login", operation_id="page_login", include_in_schema=False)
-async def login_form(request: Request[Any, Any, Any], next: str | None = None) -> Template:
+async def login_form(request: Request[Any, Any, Any], next: FromQuery[str | None] = None) -> Template:
     return page("login.html", request, next=_safe_next(next), values={}, errors={})
 
 
@@ -169,9 +168,7 @@ def _with_session(response: Response[Any], kit: SecurityKit, pair: Any) -> Respo
 
 
 @post("/login", operation_id="page_login_submit", include_in_schema=False)
-async def login_submit(
-    request: Request[Any, Any, Any], data: Form, db_session: AsyncSession, kit: SecurityKit
-) -> Response[Any]:
+async def login_submit(request: Request[Any, Any, Any], data: Form, db_session: DbSession, kit: Kit) -> Response[Any]:
     target = _safe_next(data.get("next"))
     try:
         pair = await accounts.sign_in(db_session, kit, login=data.get("login", ""), password=data.get("password", ""))
@@ -183,7 +180,7 @@ async def login_submit(
 
 
 @get("/register", operation_id="page_register", include_in_schema=False)
-async def register_form(request: Request[Any, Any, Any], role: str = "worker") -> Template:
+async def register_form(request: Request[Any, Any, Any], role: FromQuery[str] = "worker") -> Template:
     return page(
         "register.html", request, values={"role": role if role in ("worker", "seller") else "worker"}, errors={}
     )
@@ -191,7 +188,7 @@ async def register_form(request: Request[Any, Any, Any], role: str = "worker") -
 
 @post("/register", operation_id="page_register_submit", include_in_schema=False)
 async def register_submit(
-    request: Request[Any, Any, Any], data: Form, db_session: AsyncSession, kit: SecurityKit
+    request: Request[Any, Any, Any], data: Form, db_session: DbSession, kit: Kit
 ) -> Response[Any]:
     values = {k: data.get(k, "") for k in ("login", "display_name", "role", "shop_name")}
     try:
@@ -213,7 +210,7 @@ async def register_submit(
 
 
 @post("/logout", operation_id="page_logout", include_in_schema=False)
-async def logout(request: Request[Any, Any, Any], db_session: AsyncSession, kit: SecurityKit) -> Response[Any]:
+async def logout(request: Request[Any, Any, Any], db_session: DbSession, kit: Kit) -> Response[Any]:
     raw = request.cookies.get(REFRESH_COOKIE)
     if raw:
         await accounts.sign_out(db_session, kit, raw)
@@ -221,7 +218,9 @@ async def logout(request: Request[Any, Any, Any], db_session: AsyncSession, kit:
 
 
 @get("/lang/{code:str}", operation_id="page_language", include_in_schema=False)
-async def switch_language(request: Request[Any, Any, Any], code: str, next: str | None = None) -> Response[Any]:
+async def switch_language(
+    request: Request[Any, Any, Any], code: FromPath[str], next: FromQuery[str | None] = None
+) -> Response[Any]:
     response = Redirect(path=_safe_next(next))
     if code in i18n.LOCALES:
         response.set_cookie(Cookie(key=i18n.LANG_COOKIE, value=code, max_age=365 * 86400, samesite="lax", path="/"))
@@ -229,9 +228,7 @@ async def switch_language(request: Request[Any, Any, Any], code: str, next: str 
 
 
 @post("/shops", operation_id="page_create_shop", include_in_schema=False)
-async def create_shop(
-    request: Request[Any, Any, Any], data: Form, db_session: AsyncSession, kit: SecurityKit
-) -> Response[Any]:
+async def create_shop(request: Request[Any, Any, Any], data: Form, db_session: DbSession, kit: Kit) -> Response[Any]:
     principal = current_principal(request)
     if principal is None:
         return _sign_in_redirect(request)
@@ -244,7 +241,7 @@ async def create_shop(
 
 @post("/shops/{shop_id:uuid}/members", operation_id="page_add_sub_account", include_in_schema=False)
 async def add_sub_account(
-    request: Request[Any, Any, Any], shop_id: uuid.UUID, data: Form, db_session: AsyncSession, kit: SecurityKit
+    request: Request[Any, Any, Any], shop_id: FromPath[uuid.UUID], data: Form, db_session: DbSession, kit: Kit
 ) -> Response[Any]:
     principal = current_principal(request)
     if principal is None:
@@ -265,7 +262,7 @@ async def add_sub_account(
     return Redirect(path="/")
 
 
-async def _home_with_errors(request: Request[Any, Any, Any], db_session: AsyncSession, exc: DomainError) -> Any:
+async def _home_with_errors(request: Request[Any, Any, Any], db_session: DbSession, exc: DomainError) -> Any:
     if exc.status in (403, 404):
         raise exc
     return await render_home(request, db_session, errors=form_errors(exc), status=422)

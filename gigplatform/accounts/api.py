@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, delete, get, patch, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.accounts import service
 from gigplatform.accounts.models import ShopMember, ShopPermission, User
@@ -24,7 +24,8 @@ from gigplatform.accounts.schemas import (
     SubAccountIn,
     TokenPairOut,
 )
-from gigplatform.security import Principal, SecurityKit, SessionTokens, authenticated, seller_only
+from gigplatform.db import DbSession
+from gigplatform.security import CurrentPrincipal, Kit, SessionTokens, authenticated, seller_only
 
 
 def _pair(tokens: SessionTokens) -> TokenPairOut:
@@ -40,20 +41,20 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/register", operation_id="register")
-    async def register(self, data: RegisterIn, db_session: AsyncSession, kit: SecurityKit) -> RegisteredOut:
+    async def register(self, data: JSONBody[RegisterIn], db_session: DbSession, kit: Kit) -> RegisteredOut:
         user = await service.register_user(db_session, kit, **{f: getattr(data, f) for f in data.__struct_fields__})
         return RegisteredOut(user.id, user.login, user.role.value)
 
     @post("/login", operation_id="login", status_code=HTTP_200_OK)
-    async def login(self, data: LoginIn, db_session: AsyncSession, kit: SecurityKit) -> TokenPairOut:
+    async def login(self, data: JSONBody[LoginIn], db_session: DbSession, kit: Kit) -> TokenPairOut:
         return _pair(await service.sign_in(db_session, kit, login=data.login, password=data.password))
 
     @post("/refresh", operation_id="refresh", status_code=HTTP_200_OK)
-    async def refresh(self, data: RefreshIn, db_session: AsyncSession, kit: SecurityKit) -> TokenPairOut:
+    async def refresh(self, data: JSONBody[RefreshIn], db_session: DbSession, kit: Kit) -> TokenPairOut:
         return _pair(await service.rotate_refresh_token(db_session, kit, data.refresh_token))
 
     @post("/logout", operation_id="logout", status_code=HTTP_204_NO_CONTENT)
-    async def logout(self, data: RefreshIn, db_session: AsyncSession, kit: SecurityKit) -> None:
+    async def logout(self, data: JSONBody[RefreshIn], db_session: DbSession, kit: Kit) -> None:
         await service.sign_out(db_session, kit, data.refresh_token)
 
 
@@ -63,7 +64,7 @@ class MeController(Controller):
     guards = [authenticated]
 
     @get("/", operation_id="me")
-    async def me(self, db_session: AsyncSession, principal: Principal) -> MeOut:
+    async def me(self, db_session: DbSession, principal: CurrentPrincipal) -> MeOut:
         user = await service.get_user(db_session, principal.user_id)
         return MeOut(user.id, user.login, user.display_name, user.role.value, user.standing.value, user.created_at)
 
@@ -76,12 +77,14 @@ class ShopController(Controller):
     guards = [seller_only]
 
     @post("/", operation_id="createShop")
-    async def create(self, data: ShopIn, db_session: AsyncSession, kit: SecurityKit, principal: Principal) -> ShopOut:
+    async def create(
+        self, data: JSONBody[ShopIn], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+    ) -> ShopOut:
         shop = await service.create_shop(db_session, kit, principal, name=data.name)
         return ShopOut(shop.id, shop.name, ShopPermission.OWNER.value, shop.created_at)
 
     @get("/", operation_id="listShops")
-    async def list_shops(self, db_session: AsyncSession, principal: Principal) -> list[ShopOut]:
+    async def list_shops(self, db_session: DbSession, principal: CurrentPrincipal) -> list[ShopOut]:
         rows = await service.list_shops(db_session, principal)
         return [ShopOut(a.shop.id, a.shop.name, a.member.permission.value, a.shop.created_at) for a in rows]
 
@@ -90,22 +93,31 @@ class ShopController(Controller):
         operation_id="getShop",
         dependencies={"shop": Provide(service.shop_permission(ShopPermission.READ_ONLY))},
     )
-    async def show(self, shop: service.ShopAccess) -> ShopOut:
+    async def show(self, shop: NamedDependency[service.ShopAccess]) -> ShopOut:
         return ShopOut(shop.shop.id, shop.shop.name, shop.member.permission.value, shop.shop.created_at)
 
     @patch("/{shop_id:uuid}", operation_id="renameShop")
-    async def rename(self, shop_id: uuid.UUID, data: ShopIn, db_session: AsyncSession, principal: Principal) -> ShopOut:
+    async def rename(
+        self, shop_id: FromPath[uuid.UUID], data: JSONBody[ShopIn], db_session: DbSession, principal: CurrentPrincipal
+    ) -> ShopOut:
         shop = await service.rename_shop(db_session, principal, shop_id, name=data.name)
         access = await service.access_shop(db_session, principal, shop.id)
         return ShopOut(shop.id, shop.name, access.member.permission.value, shop.created_at)
 
     @get("/{shop_id:uuid}/members", operation_id="listShopMembers")
-    async def members(self, shop_id: uuid.UUID, db_session: AsyncSession, principal: Principal) -> list[MemberOut]:
+    async def members(
+        self, shop_id: FromPath[uuid.UUID], db_session: DbSession, principal: CurrentPrincipal
+    ) -> list[MemberOut]:
         return [_member(m, u) for m, u in await service.list_members(db_session, principal, shop_id)]
 
     @post("/{shop_id:uuid}/members", operation_id="addSubAccount")
     async def add_member(
-        self, shop_id: uuid.UUID, data: SubAccountIn, db_session: AsyncSession, kit: SecurityKit, principal: Principal
+        self,
+        shop_id: FromPath[uuid.UUID],
+        data: JSONBody[SubAccountIn],
+        db_session: DbSession,
+        kit: Kit,
+        principal: CurrentPrincipal,
     ) -> MemberOut:
         fields = {f: getattr(data, f) for f in data.__struct_fields__}
         return _member(*await service.add_sub_account(db_session, kit, principal, shop_id, **fields))
@@ -113,11 +125,11 @@ class ShopController(Controller):
     @patch("/{shop_id:uuid}/members/{member_id:uuid}", operation_id="changeSubAccount")
     async def change_member(
         self,
-        shop_id: uuid.UUID,
-        member_id: uuid.UUID,
-        data: PermissionIn,
-        db_session: AsyncSession,
-        principal: Principal,
+        shop_id: FromPath[uuid.UUID],
+        member_id: FromPath[uuid.UUID],
+        data: JSONBody[PermissionIn],
+        db_session: DbSession,
+        principal: CurrentPrincipal,
     ) -> MemberOut:
         pair = await service.change_sub_account(db_session, principal, shop_id, member_id, permission=data.permission)
         return _member(*pair)
@@ -125,11 +137,11 @@ class ShopController(Controller):
     @delete("/{shop_id:uuid}/members/{member_id:uuid}", operation_id="removeSubAccount")
     async def remove_member(
         self,
-        shop_id: uuid.UUID,
-        member_id: uuid.UUID,
-        db_session: AsyncSession,
-        kit: SecurityKit,
-        principal: Principal,
+        shop_id: FromPath[uuid.UUID],
+        member_id: FromPath[uuid.UUID],
+        db_session: DbSession,
+        kit: Kit,
+        principal: CurrentPrincipal,
     ) -> None:
         await service.remove_sub_account(db_session, kit, principal, shop_id, member_id)
 

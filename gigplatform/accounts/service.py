@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from litestar.params import FromPath
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,7 +27,7 @@ from gigplatform.accounts.models import (
     Standing,
     User,
 )
-from gigplatform.db import uuid7
+from gigplatform.db import DbSession, uuid7
 from gigplatform.errors import (
     Conflict,
     InvalidInput,
@@ -36,6 +37,7 @@ from gigplatform.errors import (
     TooManyRequests,
 )
 from gigplatform.security import (
+    CurrentPrincipal,
     Principal,
     SecurityKit,
     SessionTokens,
@@ -496,7 +498,9 @@ def shop_permission(need: ShopPermission):
     and 403 to members without the permission, before the handler runs.
     """
 
-    async def provide_shop(shop_id: uuid.UUID, db_session: AsyncSession, principal: Principal) -> ShopAccess:
+    async def provide_shop(
+        shop_id: FromPath[uuid.UUID], db_session: DbSession, principal: CurrentPrincipal
+    ) -> ShopAccess:
         return await access_shop(db_session, principal, shop_id, need)
 
     return provide_shop

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 from litestar import get
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 
 from gigplatform.accounts import service
 from gigplatform.accounts.models import ShopPermission
@@ -164,7 +164,7 @@ async def test_shop_permission_dependency_guards_any_controller(app, client, sho
         "/api/test/shops/{shop_id:uuid}/billing",
         dependencies={"access": Provide(service.shop_permission(ShopPermission.BILLING))},
     )
-    async def billing(access: service.ShopAccess) -> dict:
+    async def billing(access: NamedDependency[service.ShopAccess]) -> dict:
         return {"shop": str(access.shop.id), "as": access.member.permission.value}
 
     app.register(billing)

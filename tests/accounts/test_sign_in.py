@@ -90,6 +90,7 @@ async def test_alg_none_is_refused(client, claims) -> None:
     assert_problem(await client.get("/api/me", headers=bearer(unsigned)), 401, "token", "algorithm")
 
 
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
 async def test_other_hmac_algorithm_is_refused(client, claims) -> None:
     assert_problem(
         await client.get("/api/me", headers=bearer(_forge(claims, algorithm="HS512"))), 401, "token", "algorithm"
