@@ -43,8 +43,8 @@ format: install-dev
 ## make messages: re-extract the page texts and update the Chinese and English catalogs
 messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o web/translations/messages.pot .
-	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations -l zh_Hans --no-fuzzy-matching
-	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations -l en --no-fuzzy-matching
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations -l zh_Hans --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations -l en --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -48,6 +48,9 @@ FIELD_MESSAGES: dict[tuple[str, str], str] = {
     ("name", "length"): N_("The shop name needs 1 to 64 characters."),
     ("permission", "one_of"): N_("Choose a permission."),
     ("role", "sub_account"): N_("A sub-account cannot open shops of its own."),
+    ("role", "role_required"): N_("Only sellers can open shops."),
+    ("shop_name", "seller_only"): N_("Only sellers register a shop."),
+    ("permission", "one_owner"): N_("A shop has exactly one owner."),
 }
 
 
