@@ -247,6 +247,11 @@ async def sign_in(session: AsyncSession, kit: SecurityKit, *, login: str, passwo
     await _check_throttle(session, kit, key, now)
     user = await find_user_by_login(session, login)
     if not kit.passwords.verify(user.password_hash if user else None, password or ""):
+        window = timedelta(minutes=kit.settings.login_failure_window_minutes)
+        # failures older than the window no longer count: drop them, so the table stays small under attack
+        await session.execute(
+            delete(LoginFailure).where(LoginFailure.login_key == key, LoginFailure.failed_at <= now - window)
+        )
         session.add(LoginFailure(login_key=key, failed_at=now))
         await session.commit()
         raise NotAuthenticated("The login or the password is wrong.", field="password", rule="credentials")

@@ -232,3 +232,16 @@ def test_password_hashes_are_argon2id() -> None:
     start = time.perf_counter()
     assert not passwords.verify("not-a-hash", "abc12345")
     assert time.perf_counter() - start < 5
+
+
+async def test_old_failures_are_pruned(client, clock, session) -> None:
+    from sqlalchemy import func, select
+
+    from gigplatform.accounts.models import LoginFailure
+
+    bad = {"login": "13912345678", "password": "wrong1234"}
+    for _ in range(4):
+        await client.post("/api/auth/login", json=bad)
+    clock.advance(minutes=16)
+    await client.post("/api/auth/login", json=bad)
+    assert await session.scalar(select(func.count()).select_from(LoginFailure)) == 1
