@@ -17,6 +17,7 @@ from litestar.response import Response
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gigplatform import jobs
 from gigplatform.accounts import service as accounts
 from gigplatform.accounts.api import CONTROLLERS as ACCOUNT_CONTROLLERS
 from gigplatform.clock import Clock, SystemClock
@@ -24,6 +25,8 @@ from gigplatform.config import Settings
 from gigplatform.db import make_engine, make_sessionmaker, session_scope
 from gigplatform.errors import EXCEPTION_HANDLERS, NotAuthenticated
 from gigplatform.security import AuthenticationMiddleware, Principal, SecurityKit, SessionTokens, require_principal
+from recruitment.api import CONTROLLERS as RECRUITMENT_CONTROLLERS
+from recruitment.identity import IdentityProvider, provider_from_settings
 
 log = logging.getLogger("gigplatform")
 
@@ -90,7 +93,17 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     def provide_principal(request: Request[Any, Any, Any]) -> Principal:
         return require_principal(request)
 
-    async def dispose_engine() -> None:
+    def provide_identity_provider(state: State) -> IdentityProvider:
+        return state.identity_provider
+
+    async def start_jobs(app: Litestar) -> None:
+        if settings.run_jobs:
+            app.state.scheduler = jobs.start_scheduler(app.state)
+
+    async def stop(app: Litestar) -> None:
+        scheduler = app.state.get("scheduler")
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         await engine.dispose()
 
     state = State(
@@ -102,14 +115,16 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             "kit": kit,
             "access_tokens": kit.access_tokens,
             "refresh_session": refresh_session,
+            "identity_provider": provider_from_settings(settings),
         }
     )
     app = Litestar(
-        route_handlers=[health, ready, *ACCOUNT_CONTROLLERS, *pages.ROUTES],
+        route_handlers=[health, ready, *ACCOUNT_CONTROLLERS, *RECRUITMENT_CONTROLLERS, *pages.ROUTES],
         dependencies={
             "db_session": Provide(provide_session),
             "kit": Provide(provide_kit, sync_to_thread=False),
             "principal": Provide(provide_principal, sync_to_thread=False),
+            "identity_provider": Provide(provide_identity_provider, sync_to_thread=False),
         },
         middleware=[DefineMiddleware(AuthenticationMiddleware)],
         csrf_config=CSRFConfig(
@@ -134,7 +149,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         ),
         state=state,
         before_request=pages.set_language,
-        on_shutdown=[dispose_engine],
+        on_startup=[start_jobs],
+        on_shutdown=[stop],
         debug=False,
     )
     pages.install(app)

@@ -58,6 +58,13 @@ class Settings:
     refresh_token_days: int = 30
     login_max_failures: int = 5
     login_failure_window_minutes: int = 15
+    identity_provider: str = "local"
+    identity_url: str | None = None
+    identity_token: str | None = None
+    identity_timeout_seconds: float = 5.0
+    identity_retries: int = 2
+    identity_recheck_minutes: int = 5
+    run_jobs: bool = True
     jwt_issuer: str = "gigplatform"
     jwt_audience: str = "gigplatform-api"
     var_dir: Path = field(default_factory=project_var_dir)
@@ -115,6 +122,31 @@ class Settings:
                 raise ConfigError(f"{name} must be positive")
             return value
 
+        def decimal(name: str, default: float) -> float:
+            raw = env_vars.get(name)
+            if raw is None or raw == "":
+                return default
+            try:
+                value = float(raw)
+            except ValueError as exc:
+                raise ConfigError(f"{name} must be a number of seconds, not {raw!r}") from exc
+            if value <= 0:
+                raise ConfigError(f"{name} must be positive")
+            return value
+
+        identity_provider = env_vars.get("GIG_IDENTITY_PROVIDER", "local")
+        if identity_provider not in ("local", "http"):
+            raise ConfigError(f"GIG_IDENTITY_PROVIDER must be local or http, not {identity_provider!r}")
+        identity_url = env_vars.get("GIG_IDENTITY_URL") or None
+        if identity_provider == "http" and not identity_url:
+            raise ConfigError("GIG_IDENTITY_URL is required when GIG_IDENTITY_PROVIDER=http")
+        retries_raw = env_vars.get("GIG_IDENTITY_RETRIES", "2")
+        if not retries_raw.isdigit():
+            raise ConfigError(f"GIG_IDENTITY_RETRIES must be a whole number, not {retries_raw!r}")
+        jobs_raw = env_vars.get("GIG_RUN_JOBS", "1")
+        if jobs_raw not in ("0", "1"):
+            raise ConfigError(f"GIG_RUN_JOBS must be 0 or 1, not {jobs_raw!r}")
+
         return cls(
             database_url=database_url,
             secret_key=secret_key,
@@ -125,5 +157,12 @@ class Settings:
             refresh_token_days=integer("GIG_REFRESH_TOKEN_DAYS", 30),
             login_max_failures=integer("GIG_LOGIN_MAX_FAILURES", 5),
             login_failure_window_minutes=integer("GIG_LOGIN_FAILURE_WINDOW_MINUTES", 15),
+            identity_provider=identity_provider,
+            identity_url=identity_url,
+            identity_token=env_vars.get("GIG_IDENTITY_TOKEN") or None,
+            identity_timeout_seconds=decimal("GIG_IDENTITY_TIMEOUT_SECONDS", 5.0),
+            identity_retries=int(retries_raw),
+            identity_recheck_minutes=integer("GIG_IDENTITY_RECHECK_MINUTES", 5),
+            run_jobs=jobs_raw == "1",
             var_dir=var_dir,
         )

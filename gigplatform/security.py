@@ -278,13 +278,43 @@ class SecurityKit:
     clock: Clock
     passwords: Passwords
     access_tokens: AccessTokens
+    cipher: FieldCipher
 
     @classmethod
     def build(cls, settings: Settings, clock: Clock) -> SecurityKit:
-        return cls(settings, clock, Passwords(cheap=settings.env == "test"), AccessTokens(settings, clock))
+        return cls(
+            settings,
+            clock,
+            Passwords(cheap=settings.env == "test"),
+            AccessTokens(settings, clock),
+            FieldCipher(settings.field_key),
+        )
 
 
 Kit = NamedDependency[SecurityKit]
 """A handler parameter `kit: Kit` receives the app's SecurityKit."""
 CurrentPrincipal = NamedDependency[Principal]
 """A handler parameter `principal: CurrentPrincipal` receives the signed-in caller (401 when there is none)."""
+
+
+class FieldCipher:
+    """Encrypts personal fields (the resident ID number) at rest, and hashes them for lookups.
+
+    Encryption is Fernet (AES-128-CBC + HMAC-SHA256) under GIG_FIELD_KEY; the lookup hash is an HMAC under a key
+    derived from the same secret, so equal values can be found without the value being stored in the clear.
+    """
+
+    def __init__(self, field_key: str) -> None:
+        from cryptography.fernet import Fernet
+
+        self._fernet = Fernet(field_key.encode())
+        self._hash_key = hashlib.sha256(b"gigplatform-lookup:" + field_key.encode()).hexdigest()
+
+    def encrypt(self, value: str) -> str:
+        return self._fernet.encrypt(value.encode()).decode()
+
+    def decrypt(self, token: str) -> str:
+        return self._fernet.decrypt(token.encode()).decode()
+
+    def lookup_hash(self, value: str) -> str:
+        return keyed_hash(self._hash_key, value)

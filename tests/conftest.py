@@ -109,6 +109,7 @@ def make_settings(database_url: str, var_dir: Path, **overrides: Any) -> Setting
         "field_key": base64.urlsafe_b64encode(b"f" * 32).decode(),
         "env": "test",
         "var_dir": var_dir,
+        "run_jobs": False,
     }
     values.update(overrides)
     return Settings(**values)

@@ -6,19 +6,10 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gigplatform.db import Base, UUIDPrimaryKey
-
-
-def _values(enum: type[StrEnum]) -> list[str]:
-    return [member.value for member in enum]
-
-
-def str_enum(enum: type[StrEnum], name: str) -> Enum:
-    """A portable enum column: VARCHAR plus a CHECK constraint, storing the values (not the member names)."""
-    return Enum(enum, name=name, native_enum=False, create_constraint=True, length=16, values_callable=_values)
+from gigplatform.db import Base, UUIDPrimaryKey, str_enum
 
 
 class Role(StrEnum):

@@ -65,14 +65,19 @@ PERMISSION_GRANTS: dict[ShopPermission, frozenset[ShopPermission]] = {
 # --- validation -------------------------------------------------------------------------------------------------
 
 
+def normalize_phone(raw: str) -> str | None:
+    """A mainland mobile number without +86, spaces or dashes; None when it is not one."""
+    digits = re.sub(r"[\s-]", "", (raw or "").strip())
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    return digits if PHONE_RE.match(digits) else None
+
+
 def normalize_login(raw: str) -> tuple[str, LoginKind]:
     """A login is a mainland mobile number (an optional +86 is dropped) or an e-mail address (lower-cased)."""
     value = (raw or "").strip()
-    digits = re.sub(r"[\s-]", "", value)
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    if PHONE_RE.match(digits):
-        return digits, LoginKind.PHONE
+    if phone := normalize_phone(value):
+        return phone, LoginKind.PHONE
     if "@" in value and EMAIL_RE.match(value) and len(value) <= 254:
         return value.lower(), LoginKind.EMAIL
     raise InvalidInput(

@@ -2,5 +2,6 @@
 
 from gigplatform.accounts import models as _accounts  # noqa: F401
 from gigplatform.db import Base
+from recruitment import models as _recruitment  # noqa: F401
 
 target_metadata = Base.metadata

@@ -1,0 +1,401 @@
+"""JSON API of recruitment: rounds and review for admins; applying, typing and training for freelancers."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar import Controller, Response, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from gigplatform.clock import business_today
+from gigplatform.db import DbSession
+from gigplatform.security import CurrentPrincipal, Kit, SecurityKit, admin_only, authenticated, worker_only
+from recruitment import service
+from recruitment.identity import IdentityProvider, age_on
+from recruitment.models import Application, ApplicationEvent, Round, TrainingModule
+from recruitment.schemas import (
+    ApplicationAdminOut,
+    ApplicationIn,
+    ApplicationOut,
+    ApplicationPage,
+    BulkIn,
+    BulkItemOut,
+    BulkOut,
+    EventOut,
+    ModuleAdminOut,
+    ModuleCompletedOut,
+    ModuleIn,
+    ModuleOut,
+    ModulePatch,
+    RejectIn,
+    RoundIn,
+    RoundOut,
+    RoundPatch,
+    TypingResultOut,
+    TypingSubmitIn,
+    TypingTestOut,
+    WithdrawIn,
+)
+
+Provider = NamedDependency[IdentityProvider]
+
+
+def round_out(round_: Round, module_ids: list[uuid.UUID]) -> RoundOut:
+    return RoundOut(
+        round_.id,
+        round_.title,
+        round_.description,
+        list(round_.tracks),
+        round_.opens_at,
+        round_.closes_at,
+        round_.quota,
+        round_.certified_count,
+        round_.min_age,
+        round_.min_typing_cpm,
+        round_.min_typing_accuracy,
+        round_.typing_attempts,
+        round_.student_preferred,
+        module_ids,
+        round_.status.value,
+        round_.created_at,
+    )
+
+
+async def rounds_out(session: DbSession, rounds: list[Round]) -> list[RoundOut]:
+    modules = await service.round_module_ids(session, [r.id for r in rounds])
+    return [round_out(r, modules[r.id]) for r in rounds]
+
+
+def application_out(
+    application: Application, round_: Round, events: list[ApplicationEvent] | None = None
+) -> ApplicationOut:
+    return ApplicationOut(
+        id=application.id,
+        round_id=round_.id,
+        round_title=round_.title,
+        status=application.status.value,
+        status_reason=application.status_reason,
+        legal_name=application.legal_name,
+        id_number_masked=application.id_number_masked,
+        phone=application.phone,
+        is_student=application.is_student,
+        tracks=list(application.tracks),
+        typing_attempts_left=max(0, round_.typing_attempts - application.typing_attempts_used),
+        identity_retry_at=application.identity_retry_at,
+        created_at=application.created_at,
+        updated_at=application.updated_at,
+        timeline=None
+        if events is None
+        else [
+            EventOut(e.at, e.from_status.value if e.from_status else None, e.to_status.value, e.actor.value, e.reason)
+            for e in events
+        ],
+    )
+
+
+def admin_application_out(application: Application, kit: SecurityKit) -> ApplicationAdminOut:
+    return ApplicationAdminOut(
+        application.id,
+        application.round_id,
+        application.user_id,
+        application.legal_name,
+        application.id_number_masked,
+        age_on(application.birth_date, business_today(kit.clock)),
+        application.phone,
+        application.is_student,
+        list(application.tracks),
+        application.status.value,
+        application.status_reason,
+        application.created_at,
+        application.updated_at,
+    )
+
+
+def module_admin_out(module: TrainingModule) -> ModuleAdminOut:
+    return ModuleAdminOut(
+        module.id,
+        module.title,
+        module.body_markdown,
+        module.min_reading_seconds,
+        module.active,
+        module.created_at,
+        module.updated_at,
+    )
+
+
+def module_out(progress: service.ModuleProgress, with_body: bool = False) -> ModuleOut:
+    return ModuleOut(
+        progress.module.id,
+        progress.module.title,
+        progress.module.min_reading_seconds,
+        progress.started_at,
+        progress.completed_at,
+        progress.seconds_left,
+        progress.body_html if with_body else None,
+    )
+
+
+def review_filters(
+    status: str | None, track: str | None, is_student: bool | None, sort: str | None, limit: int = 50, offset: int = 0
+) -> service.ApplicationFilter:
+    return service.ApplicationFilter(
+        status=status, track=track, is_student=is_student, sort=sort, limit=limit, offset=offset
+    )
+
+
+class AdminRoundController(Controller):
+    path = "/api/admin/rounds"
+    tags = ["recruitment: admin"]
+    guards = [admin_only]
+
+    @post("/", operation_id="createRound")
+    async def create(
+        self, data: JSONBody[RoundIn], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+    ) -> RoundOut:
+        fields = {f: getattr(data, f) for f in data.__struct_fields__}
+        round_ = await service.create_round(db_session, kit, principal, service.RoundInput(**fields))
+        return (await rounds_out(db_session, [round_]))[0]
+
+    @get("/", operation_id="listRounds")
+    async def list_rounds(self, db_session: DbSession, status: FromQuery[str | None] = None) -> list[RoundOut]:
+        return await rounds_out(db_session, await service.list_rounds(db_session, status))
+
+    @get("/{round_id:uuid}", operation_id="getRound")
+    async def show(self, round_id: FromPath[uuid.UUID], db_session: DbSession) -> RoundOut:
+        return (await rounds_out(db_session, [await service.access_round(db_session, round_id)]))[0]
+
+    @patch("/{round_id:uuid}", operation_id="updateRound")
+    async def update(
+        self, round_id: FromPath[uuid.UUID], data: JSONBody[RoundPatch], db_session: DbSession, kit: Kit
+    ) -> RoundOut:
+        fields = {f: getattr(data, f) for f in data.__struct_fields__}
+        round_ = await service.update_round(db_session, kit, round_id, service.RoundInput(**fields))
+        return (await rounds_out(db_session, [round_]))[0]
+
+    @post("/{round_id:uuid}/open", operation_id="openRound", status_code=HTTP_200_OK)
+    async def open(self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit) -> RoundOut:
+        return (await rounds_out(db_session, [await service.open_round(db_session, kit, round_id)]))[0]
+
+    @post("/{round_id:uuid}/close", operation_id="closeRound", status_code=HTTP_200_OK)
+    async def close(self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit) -> RoundOut:
+        return (await rounds_out(db_session, [await service.close_round(db_session, kit, round_id)]))[0]
+
+    @get("/{round_id:uuid}/applications", operation_id="reviewApplications")
+    async def applications(
+        self,
+        round_id: FromPath[uuid.UUID],
+        db_session: DbSession,
+        kit: Kit,
+        status: FromQuery[str | None] = None,
+        track: FromQuery[str | None] = None,
+        is_student: FromQuery[bool | None] = None,
+        sort: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
+    ) -> ApplicationPage:
+        filters = review_filters(status, track, is_student, sort, limit, offset)
+        rows, total = await service.review_applications(db_session, round_id, filters)
+        return ApplicationPage([admin_application_out(a, kit) for a in rows], total, limit, offset)
+
+    @get("/{round_id:uuid}/applications.csv", operation_id="exportApplications")
+    async def export(
+        self,
+        round_id: FromPath[uuid.UUID],
+        db_session: DbSession,
+        kit: Kit,
+        status: FromQuery[str | None] = None,
+        track: FromQuery[str | None] = None,
+        is_student: FromQuery[bool | None] = None,
+        sort: FromQuery[str | None] = None,
+    ) -> Response[str]:
+        body = await service.export_csv(db_session, kit, round_id, review_filters(status, track, is_student, sort))
+        return Response(
+            body,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="applications-{round_id}.csv"'},
+        )
+
+
+class AdminApplicationController(Controller):
+    path = "/api/admin/applications"
+    tags = ["recruitment: admin"]
+    guards = [admin_only]
+
+    @post("/{application_id:uuid}/reject", operation_id="rejectApplication", status_code=HTTP_200_OK)
+    async def reject(
+        self,
+        application_id: FromPath[uuid.UUID],
+        data: JSONBody[RejectIn],
+        db_session: DbSession,
+        kit: Kit,
+        principal: CurrentPrincipal,
+    ) -> ApplicationOut:
+        application = await service.reject_application(db_session, kit, principal, application_id, data.reason)
+        return application_out(application, await service.access_round(db_session, application.round_id))
+
+    @post("/bulk", operation_id="bulkReviewApplications", status_code=HTTP_200_OK)
+    async def bulk(
+        self, data: JSONBody[BulkIn], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+    ) -> BulkOut:
+        results = await service.bulk_review(db_session, kit, principal, data.ids, data.action, data.reason)
+        items = [BulkItemOut(r.id, r.ok, r.status, r.rule, r.detail) for r in results]
+        ok = sum(r.ok for r in results)
+        return BulkOut(items, ok, len(results) - ok)
+
+
+class AdminTrainingController(Controller):
+    path = "/api/admin/training-modules"
+    tags = ["recruitment: admin"]
+    guards = [admin_only]
+
+    @post("/", operation_id="createTrainingModule")
+    async def create(self, data: JSONBody[ModuleIn], db_session: DbSession, kit: Kit) -> ModuleAdminOut:
+        fields = {f: getattr(data, f) for f in data.__struct_fields__}
+        return module_admin_out(await service.create_module(db_session, kit, service.ModuleInput(**fields)))
+
+    @get("/", operation_id="listTrainingModules")
+    async def list_modules(self, db_session: DbSession) -> list[ModuleAdminOut]:
+        return [module_admin_out(m) for m in await service.list_modules(db_session)]
+
+    @patch("/{module_id:uuid}", operation_id="updateTrainingModule")
+    async def update(
+        self, module_id: FromPath[uuid.UUID], data: JSONBody[ModulePatch], db_session: DbSession, kit: Kit
+    ) -> ModuleAdminOut:
+        fields = {f: getattr(data, f) for f in data.__struct_fields__}
+        return module_admin_out(await service.update_module(db_session, kit, module_id, service.ModuleInput(**fields)))
+
+
+class RoundController(Controller):
+    path = "/api/rounds"
+    tags = ["recruitment"]
+    guards = [authenticated]
+
+    @get("/", operation_id="listOpenRounds")
+    async def open_rounds(self, db_session: DbSession, kit: Kit) -> list[RoundOut]:
+        return await rounds_out(db_session, await service.list_open_rounds(db_session, kit))
+
+    @post("/{round_id:uuid}/applications", operation_id="apply", guards=[worker_only])
+    async def apply(
+        self,
+        round_id: FromPath[uuid.UUID],
+        data: JSONBody[ApplicationIn],
+        db_session: DbSession,
+        kit: Kit,
+        principal: CurrentPrincipal,
+        identity_provider: Provider,
+    ) -> ApplicationOut:
+        fields = {f: getattr(data, f) for f in data.__struct_fields__}
+        application = await service.submit_application(
+            db_session, kit, identity_provider, principal, round_id, service.ApplicationInput(**fields)
+        )
+        return application_out(application, await service.access_round(db_session, round_id))
+
+
+class ApplicationController(Controller):
+    path = "/api"
+    tags = ["recruitment"]
+    guards = [authenticated]
+
+    @get("/me/applications", operation_id="myApplications")
+    async def mine(self, db_session: DbSession, principal: CurrentPrincipal) -> list[ApplicationOut]:
+        return [application_out(a, r) for a, r in await service.my_applications(db_session, principal)]
+
+    @get("/applications/{application_id:uuid}", operation_id="getApplication")
+    async def show(
+        self, application_id: FromPath[uuid.UUID], db_session: DbSession, principal: CurrentPrincipal
+    ) -> ApplicationOut:
+        application = await service.access_application(db_session, principal, application_id)
+        round_ = await service.access_round(db_session, application.round_id)
+        return application_out(application, round_, await service.timeline(db_session, application.id))
+
+    @post(
+        "/applications/{application_id:uuid}/withdraw",
+        operation_id="withdrawApplication",
+        status_code=HTTP_200_OK,
+        guards=[worker_only],
+    )
+    async def withdraw(
+        self,
+        application_id: FromPath[uuid.UUID],
+        data: JSONBody[WithdrawIn],
+        db_session: DbSession,
+        kit: Kit,
+        principal: CurrentPrincipal,
+    ) -> ApplicationOut:
+        application = await service.withdraw_application(db_session, kit, principal, application_id, data.reason)
+        return application_out(application, await service.access_round(db_session, application.round_id))
+
+    @post("/applications/{application_id:uuid}/typing-test", operation_id="startTypingTest", guards=[worker_only])
+    async def start_typing(
+        self, application_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+    ) -> TypingTestOut:
+        outcome = await service.start_typing_test(db_session, kit, principal, application_id)
+        test = outcome.test
+        return TypingTestOut(
+            test.id,
+            test.passage,
+            test.started_at,
+            test.deadline,
+            int(service.TYPING_TIME_LIMIT.total_seconds()),
+            outcome.attempts_left,
+        )
+
+    @post(
+        "/typing-tests/{test_id:uuid}/submit",
+        operation_id="submitTypingTest",
+        status_code=HTTP_200_OK,
+        guards=[worker_only],
+    )
+    async def submit_typing(
+        self,
+        test_id: FromPath[uuid.UUID],
+        data: JSONBody[TypingSubmitIn],
+        db_session: DbSession,
+        kit: Kit,
+        principal: CurrentPrincipal,
+    ) -> TypingResultOut:
+        outcome = await service.submit_typing_test(db_session, kit, principal, test_id, data.text)
+        round_ = await service.access_round(db_session, outcome.application.round_id)
+        test = outcome.test
+        return TypingResultOut(
+            test.cpm or 0,
+            (test.accuracy_bp or 0) / 100,
+            bool(test.passed),
+            round_.min_typing_cpm,
+            round_.min_typing_accuracy,
+            outcome.application.status.value,
+            outcome.attempts_left,
+        )
+
+    @get("/training/modules", operation_id="myTraining", guards=[worker_only])
+    async def training(self, db_session: DbSession, kit: Kit, principal: CurrentPrincipal) -> list[ModuleOut]:
+        return [module_out(p) for p in await service.my_training(db_session, kit, principal)]
+
+    @get("/training/modules/{module_id:uuid}", operation_id="readTrainingModule", guards=[worker_only])
+    async def read_module(
+        self, module_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+    ) -> ModuleOut:
+        return module_out(await service.open_module(db_session, kit, principal, module_id), with_body=True)
+
+    @post(
+        "/training/modules/{module_id:uuid}/complete",
+        operation_id="completeTrainingModule",
+        status_code=HTTP_200_OK,
+        guards=[worker_only],
+    )
+    async def complete_module(
+        self, module_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+    ) -> ModuleCompletedOut:
+        progress, moved = await service.complete_module(db_session, kit, principal, module_id)
+        return ModuleCompletedOut(module_out(progress), [a.id for a in moved])
+
+
+CONTROLLERS = [
+    AdminRoundController,
+    AdminApplicationController,
+    AdminTrainingController,
+    RoundController,
+    ApplicationController,
+]

@@ -1,0 +1,166 @@
+"""Recruitment: rounds, training modules, applications and their timeline, typing tests, identities."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gigplatform.db import Base, UUIDPrimaryKey, str_enum
+
+
+class Track(StrEnum):
+    PRE_SALES = "pre_sales"
+    AFTER_SALES = "after_sales"
+    COMPLAINTS = "complaints"
+
+
+class RoundStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ApplicationStatus(StrEnum):
+    SUBMITTED = "submitted"
+    IDENTITY_PENDING = "identity_pending"
+    SCREENING_FAILED = "screening_failed"
+    TYPING = "typing"
+    TRAINING = "training"
+    EXAM = "exam"
+    CERTIFIED = "certified"
+    WAITLISTED = "waitlisted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class Actor(StrEnum):
+    APPLICANT = "applicant"
+    ADMIN = "admin"
+    SYSTEM = "system"
+
+
+class Round(UUIDPrimaryKey, Base):
+    __tablename__ = "recruitment_rounds"
+
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    tracks: Mapped[list[str]] = mapped_column(JSON)
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    quota: Mapped[int] = mapped_column(Integer)
+    certified_count: Mapped[int] = mapped_column(Integer, default=0)
+    min_age: Mapped[int] = mapped_column(Integer, default=18)
+    min_typing_cpm: Mapped[int] = mapped_column(Integer)
+    min_typing_accuracy: Mapped[int] = mapped_column(Integer)  # percent, 0..100
+    typing_attempts: Mapped[int] = mapped_column(Integer, default=3)
+    student_preferred: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[RoundStatus] = mapped_column(str_enum(RoundStatus, "round_status"), default=RoundStatus.DRAFT)
+    created_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class TrainingModule(UUIDPrimaryKey, Base):
+    __tablename__ = "training_modules"
+
+    title: Mapped[str] = mapped_column(String(120))
+    body_markdown: Mapped[str] = mapped_column(Text)
+    min_reading_seconds: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class RoundTrainingModule(Base):
+    """A module a round requires before its exam; `position` keeps the order the admin chose."""
+
+    __tablename__ = "round_training_modules"
+
+    round_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("recruitment_rounds.id", ondelete="CASCADE"), primary_key=True
+    )
+    module_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("training_modules.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class PersonIdentity(Base):
+    """One real person (their ID number's keyed hash) bound to one worker account, once verified."""
+
+    __tablename__ = "person_identities"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    verified_at: Mapped[datetime]
+
+
+class Application(UUIDPrimaryKey, Base):
+    __tablename__ = "applications"
+    __table_args__ = (
+        UniqueConstraint("round_id", "id_hash"),
+        Index("ix_applications_round_status", "round_id", "status"),
+        Index("ix_applications_identity_retry", "status", "identity_retry_at"),
+    )
+
+    round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("recruitment_rounds.id"))
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    legal_name: Mapped[str] = mapped_column(String(40))
+    id_number_encrypted: Mapped[str] = mapped_column(Text)
+    id_hash: Mapped[str] = mapped_column(String(64))
+    id_number_masked: Mapped[str] = mapped_column(String(18))
+    birth_date: Mapped[date]
+    phone: Mapped[str] = mapped_column(String(20))
+    is_student: Mapped[bool] = mapped_column(Boolean)
+    tracks: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[ApplicationStatus] = mapped_column(str_enum(ApplicationStatus, "application_status"))
+    status_reason: Mapped[str] = mapped_column(String(500), default="")
+    identity_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    identity_retry_at: Mapped[datetime | None]
+    typing_attempts_used: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ApplicationEvent(UUIDPrimaryKey, Base):
+    """One step of an application's timeline: who moved it where, when and why."""
+
+    __tablename__ = "application_events"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    from_status: Mapped[ApplicationStatus | None] = mapped_column(
+        str_enum(ApplicationStatus, "from_status"), nullable=True
+    )
+    to_status: Mapped[ApplicationStatus] = mapped_column(str_enum(ApplicationStatus, "to_status"))
+    actor: Mapped[Actor] = mapped_column(str_enum(Actor, "actor"))
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+
+
+class TypingTest(UUIDPrimaryKey, Base):
+    __tablename__ = "typing_tests"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    passage: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime]
+    deadline: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    typed_chars: Mapped[int | None] = mapped_column(Integer)
+    cpm: Mapped[int | None] = mapped_column(Integer)
+    accuracy_bp: Mapped[int | None] = mapped_column(Integer)  # basis points: 9650 is 96.50 %
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class TrainingProgress(UUIDPrimaryKey, Base):
+    """A person's reading of one module: when they opened it (the server's clock) and when they finished."""
+
+    __tablename__ = "training_progress"
+    __table_args__ = (UniqueConstraint("user_id", "module_id"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("training_modules.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]

@@ -1,0 +1,208 @@
+"""Request and response shapes of the recruitment API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+TrackName = Literal["pre_sales", "after_sales", "complaints"]
+AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
+
+
+class RoundIn(msgspec.Struct, forbid_unknown_fields=True):
+    title: str
+    tracks: list[TrackName]
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime
+    quota: int
+    description: str = ""
+    min_age: int = 18
+    min_typing_cpm: int = 40
+    min_typing_accuracy: int = 90
+    typing_attempts: int = 3
+    student_preferred: bool = False
+    training_module_ids: list[uuid.UUID] = msgspec.field(default_factory=list)
+
+
+class RoundPatch(msgspec.Struct, forbid_unknown_fields=True):
+    title: str | None = None
+    description: str | None = None
+    tracks: list[TrackName] | None = None
+    opens_at: AwareDatetime | None = None
+    closes_at: AwareDatetime | None = None
+    quota: int | None = None
+    min_age: int | None = None
+    min_typing_cpm: int | None = None
+    min_typing_accuracy: int | None = None
+    typing_attempts: int | None = None
+    student_preferred: bool | None = None
+    training_module_ids: list[uuid.UUID] | None = None
+
+
+class RoundOut(msgspec.Struct):
+    id: uuid.UUID
+    title: str
+    description: str
+    tracks: list[str]
+    opens_at: datetime
+    closes_at: datetime
+    quota: int
+    certified_count: int
+    min_age: int
+    min_typing_cpm: int
+    min_typing_accuracy: int
+    typing_attempts: int
+    student_preferred: bool
+    training_module_ids: list[uuid.UUID]
+    status: str
+    created_at: datetime
+
+
+class ApplicationIn(msgspec.Struct):
+    legal_name: str
+    id_number: str
+    phone: str
+    is_student: bool
+    tracks: list[TrackName]
+
+
+class EventOut(msgspec.Struct):
+    at: datetime
+    from_status: str | None
+    to_status: str
+    actor: str
+    reason: str
+
+
+class ApplicationOut(msgspec.Struct):
+    id: uuid.UUID
+    round_id: uuid.UUID
+    round_title: str
+    status: str
+    status_reason: str
+    legal_name: str
+    id_number_masked: str
+    phone: str
+    is_student: bool
+    tracks: list[str]
+    typing_attempts_left: int
+    identity_retry_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    timeline: list[EventOut] | None = None
+
+
+class ApplicationAdminOut(msgspec.Struct):
+    id: uuid.UUID
+    round_id: uuid.UUID
+    user_id: uuid.UUID
+    legal_name: str
+    id_number_masked: str
+    age: int
+    phone: str
+    is_student: bool
+    tracks: list[str]
+    status: str
+    status_reason: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ApplicationPage(msgspec.Struct):
+    items: list[ApplicationAdminOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class RejectIn(msgspec.Struct):
+    reason: str
+
+
+class WithdrawIn(msgspec.Struct):
+    reason: str = ""
+
+
+class BulkIn(msgspec.Struct):
+    ids: list[uuid.UUID]
+    action: Literal["advance", "reject"]
+    reason: str = ""
+
+
+class BulkItemOut(msgspec.Struct):
+    id: uuid.UUID
+    ok: bool
+    status: str | None = None
+    rule: str | None = None
+    detail: str | None = None
+
+
+class BulkOut(msgspec.Struct):
+    results: list[BulkItemOut]
+    succeeded: int
+    failed: int
+
+
+class TypingTestOut(msgspec.Struct):
+    test_id: uuid.UUID
+    passage: str
+    started_at: datetime
+    deadline: datetime
+    time_limit_seconds: int
+    attempts_left: int
+
+
+class TypingSubmitIn(msgspec.Struct):
+    text: str
+
+
+class TypingResultOut(msgspec.Struct):
+    cpm: int
+    accuracy: float
+    passed: bool
+    min_cpm: int
+    min_accuracy: int
+    application_status: str
+    attempts_left: int
+
+
+class ModuleIn(msgspec.Struct, forbid_unknown_fields=True):
+    title: str
+    body_markdown: str
+    min_reading_seconds: int
+    active: bool = True
+
+
+class ModulePatch(msgspec.Struct, forbid_unknown_fields=True):
+    title: str | None = None
+    body_markdown: str | None = None
+    min_reading_seconds: int | None = None
+    active: bool | None = None
+
+
+class ModuleAdminOut(msgspec.Struct):
+    id: uuid.UUID
+    title: str
+    body_markdown: str
+    min_reading_seconds: int
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ModuleOut(msgspec.Struct):
+    id: uuid.UUID
+    title: str
+    min_reading_seconds: int
+    started_at: datetime | None
+    completed_at: datetime | None
+    seconds_left: int
+    body_html: str | None = None
+
+
+class ModuleCompletedOut(msgspec.Struct):
+    module: ModuleOut
+    applications_unlocked: list[uuid.UUID]
