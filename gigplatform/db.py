@@ -7,6 +7,7 @@ primary keys are time-ordered random UUIDs, so public ids cannot be walked and i
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -34,13 +35,29 @@ NAMING_CONVENTION = {
 }
 
 
+_uuid7_lock = threading.Lock()
+_uuid7_last = (0, 0)  # (milliseconds, 74-bit random part) of the last id made here
+_RAND_BITS = 74
+
+
 def uuid7() -> uuid.UUID:
-    """A UUIDv7: 48 bits of milliseconds then 74 random bits; unguessable, yet sorted by creation time."""
-    ms = time.time_ns() // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
-    value = (ms & ((1 << 48) - 1)) << 80 | rand & ((1 << 80) - 1)
-    value = (value & ~(0xF << 76)) | (0x7 << 76)  # version 7
-    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # RFC 4122 variant
+    """A UUIDv7: 48 bits of milliseconds then 74 random bits; unguessable, yet sorted by creation time.
+
+    Within one millisecond the process keeps its ids increasing (RFC 9562, method 3: the random part continues
+    from the previous id by a random step), so rows made in one transaction sort in the order they were made.
+    """
+    global _uuid7_last
+    with _uuid7_lock:
+        ms = time.time_ns() // 1_000_000
+        rand = int.from_bytes(os.urandom(10), "big") & ((1 << _RAND_BITS) - 1)
+        last_ms, last_rand = _uuid7_last
+        if ms <= last_ms:
+            ms, rand = last_ms, last_rand + 1 + (int.from_bytes(os.urandom(4), "big") & 0xFFFFFFFF)
+            if rand >> _RAND_BITS:  # the random part ran over: borrow the next millisecond
+                ms, rand = ms + 1, rand & ((1 << (_RAND_BITS - 1)) - 1)
+        _uuid7_last = (ms, rand)
+    rand_a, rand_b = rand >> 62, rand & ((1 << 62) - 1)
+    value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | rand_a << 64 | 0x2 << 62 | rand_b
     return uuid.UUID(int=value)
 
 

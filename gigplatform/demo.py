@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gigplatform import demo_recruitment
 from gigplatform.accounts import service as accounts
 from gigplatform.accounts.models import Role, User
 from gigplatform.clock import SystemClock
@@ -24,9 +27,11 @@ ADMIN = DemoLogin("admin", "admin@gig.example", "Admin2026", "平台管理员")
 SELLER = DemoLogin("seller", "13800000001", "Seller2026", "白小姐")
 SUB_ACCOUNT = DemoLogin("seller (sub-account, configuration)", "13800000002", "Staff2026", "小陈")
 WORKERS = (
-    DemoLogin("worker", "13900000001", "Worker2026", "李娜"),
-    DemoLogin("worker", "13900000002", "Worker2026", "王芳"),
-    DemoLogin("worker", "13900000003", "Worker2026", "张伟"),
+    DemoLogin("worker (application at the exam)", "13900000001", "Worker2026", "李娜"),
+    DemoLogin("worker (typing test next)", "13900000002", "Worker2026", "王芳"),
+    DemoLogin("worker (in training)", "13900000003", "Worker2026", "张伟"),
+    DemoLogin("worker (rejected)", "13900000004", "Worker2026", "陈静"),
+    DemoLogin("worker (withdrew)", "13900000005", "Worker2026", "刘洋"),
 )
 SHOP_NAME = "小白数码旗舰店"
 ALL = (ADMIN, SELLER, SUB_ACCOUNT, *WORKERS)
@@ -47,45 +52,60 @@ async def create_admin(settings: Settings, login: str, password: str, display_na
 
 
 async def load(settings: Settings) -> tuple[tuple[DemoLogin, ...], bool]:
-    """Creates the demo accounts unless they exist; returns the logins and whether anything was created."""
+    """Creates the demo accounts and recruitment data unless they exist; returns the logins and whether anything
+    was created. Each part checks on its own, so a database from before a part existed gets that part too.
+    """
     engine, sessionmaker, kit = await _with_kit(settings)
+    created = False
     try:
         async with sessionmaker() as session:
-            if await accounts.find_user_by_login(session, ADMIN.login) is not None:
-                return ALL, False
-            await accounts.create_admin(
-                session, kit, login=ADMIN.login, password=ADMIN.password, display_name=ADMIN.display_name
+            if await accounts.find_user_by_login(session, ADMIN.login) is None:
+                await _load_accounts(session, kit)
+                created = True
+            admin = await accounts.find_user_by_login(session, ADMIN.login)
+            workers = [await accounts.find_user_by_login(session, w.login) for w in WORKERS]
+            if admin is None or any(w is None for w in workers):
+                return ALL, created
+            principals = [Principal(w.id, w.role.value, "demo") for w in workers if w is not None]
+            created |= await demo_recruitment.load(
+                session, kit, Principal(admin.id, admin.role.value, "demo"), principals
             )
-            seller = await accounts.register_user(
-                session,
-                kit,
-                login=SELLER.login,
-                password=SELLER.password,
-                display_name=SELLER.display_name,
-                role=Role.SELLER,
-                shop_name=SHOP_NAME,
-            )
-            owner = Principal(user_id=seller.id, role=Role.SELLER, token_id="demo")
-            (shop,) = await accounts.list_shops(session, owner)
-            await accounts.add_sub_account(
-                session,
-                kit,
-                owner,
-                shop.shop.id,
-                login=SUB_ACCOUNT.login,
-                password=SUB_ACCOUNT.password,
-                display_name=SUB_ACCOUNT.display_name,
-                permission="configuration",
-            )
-            for worker in WORKERS:
-                await accounts.register_user(
-                    session,
-                    kit,
-                    login=worker.login,
-                    password=worker.password,
-                    display_name=worker.display_name,
-                    role=Role.WORKER,
-                )
-        return ALL, True
+        return ALL, created
     finally:
         await engine.dispose()
+
+
+async def _load_accounts(session: AsyncSession, kit: SecurityKit) -> None:
+    await accounts.create_admin(
+        session, kit, login=ADMIN.login, password=ADMIN.password, display_name=ADMIN.display_name
+    )
+    seller = await accounts.register_user(
+        session,
+        kit,
+        login=SELLER.login,
+        password=SELLER.password,
+        display_name=SELLER.display_name,
+        role=Role.SELLER,
+        shop_name=SHOP_NAME,
+    )
+    owner = Principal(user_id=seller.id, role=Role.SELLER, token_id="demo")
+    (shop,) = await accounts.list_shops(session, owner)
+    await accounts.add_sub_account(
+        session,
+        kit,
+        owner,
+        shop.shop.id,
+        login=SUB_ACCOUNT.login,
+        password=SUB_ACCOUNT.password,
+        display_name=SUB_ACCOUNT.display_name,
+        permission="configuration",
+    )
+    for worker in WORKERS:
+        await accounts.register_user(
+            session,
+            kit,
+            login=worker.login,
+            password=worker.password,
+            display_name=worker.display_name,
+            role=Role.WORKER,
+        )

@@ -180,6 +180,9 @@ def to_problem(request: Request[Any, Any, Any], exc: Exception) -> Problem:
         errors = _validation_errors(exc)
         detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
         return Problem(422, "validation", "Validation failed", detail, path, errors)
+    if isinstance(exc, HTTPException) and exc.status_code >= 500:
+        log.exception("server error on %s %s", request.method, path, exc_info=exc)
+        return Problem(exc.status_code, "internal", "Internal error", "Something went wrong on our side.")
     if isinstance(exc, HTTPException):
         slug, title = _HTTP_SLUGS.get(exc.status_code, ("http-error", "HTTP error"))
         headers = dict(exc.headers or {})

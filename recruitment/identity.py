@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import httpx
 from stdnum import exceptions as stdnum_errors
@@ -89,6 +89,7 @@ class IdentityUnavailable(Exception):
     """The provider could not give a verdict (down, timing out, answering nonsense); try again later."""
 
 
+@runtime_checkable
 class IdentityProvider(Protocol):
     name: str
 

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from gigplatform import cli, demo
-from tests.conftest import sign_in
+from tests.conftest import bearer, sign_in
 
 
 @pytest.fixture
@@ -55,9 +55,19 @@ async def test_demo_loads_once_and_prints_logins(cli_env, client, capsys) -> Non
         )
     ).json()
     assert sorted(m["permission"] for m in members) == ["configuration", "owner"]
+    stages = []
     for worker in demo.WORKERS:
-        await sign_in(client, worker.login, worker.password)
-    await sign_in(client, demo.ADMIN.login, demo.ADMIN.password)
+        tokens = await sign_in(client, worker.login, worker.password)
+        (application,) = (await client.get("/api/me/applications", headers=bearer(tokens))).json()
+        stages.append(application["status"])
+    assert stages == ["exam", "typing", "training", "rejected", "withdrawn"]
+    admin = bearer(await sign_in(client, demo.ADMIN.login, demo.ADMIN.password))
+    rounds = (await client.get("/api/admin/rounds", headers=admin)).json()
+    assert sorted(r["status"] for r in rounds) == ["draft", "open"]
+    open_round = next(r for r in rounds if r["status"] == "open")
+    assert len(open_round["training_module_ids"]) == 3
+    modules = (await client.get("/api/admin/training-modules", headers=admin)).json()
+    assert all(m["body_markdown"].startswith("# ") for m in modules)
 
 
 def test_production_without_secrets_refuses_to_start(monkeypatch, tmp_path, capsys) -> None:

@@ -52,6 +52,11 @@ def test_every_variable_is_read(tmp_path) -> None:
         ({"GIG_FIELD_KEY": "not-base64-32-bytes"}, "GIG_FIELD_KEY must be 32 bytes"),
         ({"GIG_ACCESS_TOKEN_MINUTES": "soon"}, "whole number"),
         ({"GIG_ACCESS_TOKEN_MINUTES": "0"}, "positive"),
+        ({"GIG_IDENTITY_PROVIDER": "magic"}, "local or http"),
+        ({"GIG_IDENTITY_PROVIDER": "http"}, "GIG_IDENTITY_URL is required"),
+        ({"GIG_IDENTITY_TIMEOUT_SECONDS": "soon"}, "number of seconds"),
+        ({"GIG_IDENTITY_RETRIES": "-1"}, "whole number"),
+        ({"GIG_RUN_JOBS": "yes"}, "0 or 1"),
         (
             {
                 "GIG_ENV": "production",
