@@ -60,7 +60,8 @@ def N_(message: str) -> str:
     return message
 
 
-# Values shown through `_(value)` in templates: roles, standings and shop permissions.
+# Values shown through `_(value)` in templates: roles, standings, shop permissions, and recruitment's tracks,
+# round and application statuses and timeline actors.
 ENUM_WORDS = (
     N_("worker"),
     N_("seller"),
@@ -73,4 +74,22 @@ ENUM_WORDS = (
     N_("billing"),
     N_("configuration"),
     N_("read_only"),
+    N_("pre_sales"),
+    N_("after_sales"),
+    N_("complaints"),
+    N_("draft"),
+    N_("open"),
+    N_("closed"),
+    N_("submitted"),
+    N_("identity_pending"),
+    N_("screening_failed"),
+    N_("typing"),
+    N_("training"),
+    N_("exam"),
+    N_("certified"),
+    N_("waitlisted"),
+    N_("rejected"),
+    N_("withdrawn"),
+    N_("applicant"),
+    N_("system"),
 )

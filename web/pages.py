@@ -1,4 +1,5 @@
 """Server-rendered pages: the shell (layout, sign-in, registration, sign-out, language) and a home page per role.
+Each domain's pages live in a module of their own (`web.recruitment_pages`) whose routes are collected here.
 
 Pages call the same service functions as the API; a page holds no rule of its own. Failures from a service come
 back as the form re-rendered with each field's message in the visitor's language.
@@ -9,12 +10,11 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.params import FromPath, FromQuery
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
@@ -24,44 +24,16 @@ from sqlalchemy import func, select
 from gigplatform.accounts import service as accounts
 from gigplatform.accounts.models import Role, ShopPermission, Standing, User
 from gigplatform.db import DbSession
-from gigplatform.errors import DomainError, FieldError, Problem
+from gigplatform.errors import DomainError, Problem
 from gigplatform.security import REFRESH_COOKIE, Kit, SecurityKit, current_principal, session_cookies
-from web import i18n
-from web.i18n import N_, _
+from recruitment import service as recruitment
+from web import i18n, recruitment_pages
+from web.i18n import _
+from web.rendering import FIELD_MESSAGES, FILTERS, Form, form_errors, page, safe_next, sign_in_redirect
 
 HERE = Path(__file__).parent
-Form = URLEncodedBody[dict[str, str]]
-
-# Each (field, rule) a form can break, in the visitor's language; anything else falls back to the service's text.
-FIELD_MESSAGES: dict[tuple[str, str], str] = {
-    ("login", "format"): N_("Enter an 11-digit mainland mobile number or an e-mail address."),
-    ("login", "unique"): N_("This login is already registered."),
-    ("login", "too_many_failures"): N_("Too many failed sign-ins for this login. Please try again later."),
-    ("login", "standing"): N_("This account is banned."),
-    ("password", "min_length"): N_("The password needs at least 8 characters."),
-    ("password", "max_length"): N_("The password may have at most 128 characters."),
-    ("password", "letters_and_digits"): N_("The password needs both letters and digits."),
-    ("password", "credentials"): N_("The login or the password is wrong."),
-    ("display_name", "length"): N_("The display name needs 1 to 32 characters."),
-    ("role", "one_of"): N_("Choose whether you join as a freelancer or as a seller."),
-    ("shop_name", "length"): N_("The shop name needs 1 to 64 characters."),
-    ("name", "length"): N_("The shop name needs 1 to 64 characters."),
-    ("permission", "one_of"): N_("Choose a permission."),
-    ("role", "sub_account"): N_("A sub-account cannot open shops of its own."),
-    ("role", "role_required"): N_("Only sellers can open shops."),
-    ("shop_name", "seller_only"): N_("Only sellers register a shop."),
-    ("permission", "one_owner"): N_("A shop has exactly one owner."),
-}
-
-
-def _translated(error: FieldError) -> str:
-    message = FIELD_MESSAGES.get((error.field, error.rule))
-    return _(message) if message else error.message
-
-
-def form_errors(exc: DomainError) -> dict[str, str]:
-    """Field name -> translated message, for the form that is shown again."""
-    return {e.field: _translated(e) for e in exc.errors} or {"form": exc.detail}
+# FIELD_MESSAGES and the helpers live in web.rendering so every page module can share them; re-exported here.
+__all__ = ["FIELD_MESSAGES", "ROUTES", "Form", "form_errors", "install", "page", "render_problem_page", "set_language"]
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
@@ -73,6 +45,7 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(language_names=i18n.LANGUAGE_NAMES)
+    env.filters.update(FILTERS)
     return TemplateConfig(engine=JinjaTemplateEngine.from_environment(env))
 
 
@@ -86,36 +59,10 @@ async def set_language(request: Request[Any, Any, Any]) -> None:
     apply_language(request)
 
 
-def page(name: str, request: Request[Any, Any, Any], status_code: int = 200, **context: Any) -> Template:
-    lang = i18n.current_language.get()
-    return Template(
-        template_name=name,
-        context={
-            "principal": current_principal(request),
-            "lang": lang,
-            "html_lang": i18n.HTML_LANG[lang],
-            "path": request.url.path,
-            **context,
-        },
-        status_code=status_code,
-    )
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so `?next=` can't send anyone to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
-
-
-def _sign_in_redirect(request: Request[Any, Any, Any]) -> Redirect:
-    return Redirect(path="/login?" + urlencode({"next": request.url.path}))
-
-
 def render_problem_page(request: Request[Any, Any, Any], problem: Problem) -> Response[Any]:
     apply_language(request)
     if problem.status == 401:
-        return _sign_in_redirect(request)
+        return sign_in_redirect(request)
     messages = {
         404: _("This page does not exist."),
         405: _("This page cannot be used that way."),
@@ -156,12 +103,14 @@ async def render_home(
         for role, standing, n in rows.all():
             counts[role.value][standing.value] = n
         context.update(counts=counts, standings=[s.value for s in Standing])
+    elif user.role == Role.WORKER:
+        context.update(applications=await recruitment.my_applications(db_session, principal))
     return page(f"home_{user.role.value}.html", request, status, **context)
 
 
 @get("/login", operation_id="page_login", include_in_schema=False)
 async def login_form(request: Request[Any, Any, Any], next: FromQuery[str | None] = None) -> Template:
-    return page("login.html", request, next=_safe_next(next), values={}, errors={})
+    return page("login.html", request, next=safe_next(next), values={}, errors={})
 
 
 def _with_session(response: Response[Any], kit: SecurityKit, pair: Any) -> Response[Any]:
@@ -172,7 +121,7 @@ def _with_session(response: Response[Any], kit: SecurityKit, pair: Any) -> Respo
 
 @post("/login", operation_id="page_login_submit", include_in_schema=False)
 async def login_submit(request: Request[Any, Any, Any], data: Form, db_session: DbSession, kit: Kit) -> Response[Any]:
-    target = _safe_next(data.get("next"))
+    target = safe_next(data.get("next"))
     try:
         pair = await accounts.sign_in(db_session, kit, login=data.get("login", ""), password=data.get("password", ""))
     except DomainError as exc:
@@ -224,7 +173,7 @@ async def logout(request: Request[Any, Any, Any], db_session: DbSession, kit: Ki
 async def switch_language(
     request: Request[Any, Any, Any], code: FromPath[str], next: FromQuery[str | None] = None
 ) -> Response[Any]:
-    response = Redirect(path=_safe_next(next))
+    response = Redirect(path=safe_next(next))
     if code in i18n.LOCALES:
         response.set_cookie(Cookie(key=i18n.LANG_COOKIE, value=code, max_age=365 * 86400, samesite="lax", path="/"))
     return response
@@ -234,7 +183,7 @@ async def switch_language(
 async def create_shop(request: Request[Any, Any, Any], data: Form, db_session: DbSession, kit: Kit) -> Response[Any]:
     principal = current_principal(request)
     if principal is None:
-        return _sign_in_redirect(request)
+        return sign_in_redirect(request)
     try:
         await accounts.create_shop(db_session, kit, principal, name=data.get("name", ""))
     except DomainError as exc:
@@ -248,7 +197,7 @@ async def add_sub_account(
 ) -> Response[Any]:
     principal = current_principal(request)
     if principal is None:
-        return _sign_in_redirect(request)
+        return sign_in_redirect(request)
     try:
         await accounts.add_sub_account(
             db_session,
@@ -282,6 +231,7 @@ ROUTES = [
     create_shop,
     add_sub_account,
     create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False),
+    *recruitment_pages.ROUTES,
 ]
 
 

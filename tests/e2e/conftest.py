@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,26 +62,45 @@ def _log_tail(path: Path, lines: int = 40) -> str:
     return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
 
-@pytest.fixture(scope="module")
-def server(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app as operators run it (`migrate`, then `serve`) on a fresh SQLite file; yields its base URL.
+@dataclass(frozen=True)
+class ServerEnv:
+    """The environment the `server` fixture runs the app with: its own var dir (SQLite file, generated secrets)."""
 
-    A subprocess rather than an in-process app, so the browser sees the real uvicorn, cookies, CSRF and static files.
-    """
+    env: dict[str, str]
+    var_dir: Path
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Runs `python -m gigplatform <args>` against the server's database (e.g. `create-admin`); must succeed."""
+        done = subprocess.run(
+            [sys.executable, "-m", "gigplatform", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, f"gigplatform {args[0]} failed:\n{done.stdout}\n{done.stderr}"
+        return done
+
+
+@pytest.fixture(scope="module")
+def server_env(tmp_path_factory: pytest.TempPathFactory) -> ServerEnv:
     var_dir = tmp_path_factory.mktemp("e2e-var")
     env = {**os.environ, "GIG_VAR_DIR": str(var_dir), "GIG_ENV": "test"}
     env.pop("GIG_DATABASE_URL", None)
     env.pop("GIG_REDIS_URL", None)
-    migrate = subprocess.run(
-        [sys.executable, "-m", "gigplatform", "migrate"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert migrate.returncode == 0, f"migrate failed:\n{migrate.stdout}\n{migrate.stderr}"
+    return ServerEnv(env, var_dir)
+
+
+@pytest.fixture(scope="module")
+def server(chromium: Path, server_env: ServerEnv) -> Iterator[str]:
+    """The app as operators run it (`migrate`, then `serve`) on a fresh SQLite file; yields its base URL.
+
+    A subprocess rather than an in-process app, so the browser sees the real uvicorn, cookies, CSRF and static files.
+    """
+    env, var_dir = server_env.env, server_env.var_dir
+    server_env.cli("migrate")
 
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"

@@ -1,0 +1,131 @@
+"""What every page module shares: rendering with the visitor's principal and language, translated field errors,
+the sign-in redirect, and Beijing-time formatting.
+
+It lives apart from `web.pages` so that page modules (`web.recruitment_pages`, ...) can use it while `web.pages`
+collects their routes, without an import cycle.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request
+from litestar.params import URLEncodedBody
+from litestar.response import Redirect, Template
+
+from gigplatform.clock import BUSINESS_TZ
+from gigplatform.errors import DomainError, FieldError
+from gigplatform.security import current_principal
+from web import i18n
+from web.i18n import N_, _
+
+Form = URLEncodedBody[dict[str, str]]
+
+# Each (field, rule) a form can break, in the visitor's language; anything else falls back to the service's text.
+FIELD_MESSAGES: dict[tuple[str, str], str] = {
+    ("login", "format"): N_("Enter an 11-digit mainland mobile number or an e-mail address."),
+    ("login", "unique"): N_("This login is already registered."),
+    ("login", "too_many_failures"): N_("Too many failed sign-ins for this login. Please try again later."),
+    ("login", "standing"): N_("This account is banned."),
+    ("password", "min_length"): N_("The password needs at least 8 characters."),
+    ("password", "max_length"): N_("The password may have at most 128 characters."),
+    ("password", "letters_and_digits"): N_("The password needs both letters and digits."),
+    ("password", "credentials"): N_("The login or the password is wrong."),
+    ("display_name", "length"): N_("The display name needs 1 to 32 characters."),
+    ("role", "one_of"): N_("Choose whether you join as a freelancer or as a seller."),
+    ("shop_name", "length"): N_("The shop name needs 1 to 64 characters."),
+    ("name", "length"): N_("The shop name needs 1 to 64 characters."),
+    ("permission", "one_of"): N_("Choose a permission."),
+    ("role", "sub_account"): N_("A sub-account cannot open shops of its own."),
+    ("role", "role_required"): N_("Only sellers can open shops."),
+    ("shop_name", "seller_only"): N_("Only sellers register a shop."),
+    ("permission", "one_owner"): N_("A shop has exactly one owner."),
+}
+
+
+def _translated(error: FieldError, messages: dict[tuple[str, str], str] | None) -> str:
+    own = messages or {}
+    message = (
+        own.get((error.field, error.rule))
+        or own.get(("*", error.rule))
+        or FIELD_MESSAGES.get((error.field, error.rule))
+    )
+    return _(message) if message else error.message
+
+
+def form_errors(exc: DomainError, messages: dict[tuple[str, str], str] | None = None) -> dict[str, str]:
+    """Field name -> translated message, for the form that is shown again.
+
+    `messages` is the form's own table, looked up before the shared one: the same (field, rule) can need other
+    words on another form (a round *offers* tracks, an applicant *chooses* them). A ("*", rule) key there
+    covers that rule on any field.
+    """
+    return {e.field: _translated(e, messages) for e in exc.errors} or {"form": exc.detail}
+
+
+def page(name: str, request: Request[Any, Any, Any], status_code: int = 200, **context: Any) -> Template:
+    lang = i18n.current_language.get()
+    return Template(
+        template_name=name,
+        context={
+            "principal": current_principal(request),
+            "lang": lang,
+            "html_lang": i18n.HTML_LANG[lang],
+            "path": request.url.path,
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths, so `?next=` can't send anyone to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def sign_in_redirect(request: Request[Any, Any, Any]) -> Redirect:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return Redirect(path="/login?" + urlencode({"next": target}))
+
+
+# --- Beijing time in templates and forms --------------------------------------------------------------------------
+
+
+def beijing(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Jinja filter `bj`: an instant shown in Beijing time."""
+    if value is None:
+        return ""
+    return value.astimezone(BUSINESS_TZ).strftime(fmt)
+
+
+def beijing_input(value: datetime | None) -> str:
+    """Jinja filter `bj_input`: the value of an `<input type="datetime-local">`, in Beijing time."""
+    return beijing(value, "%Y-%m-%dT%H:%M")
+
+
+def parse_beijing(raw: str) -> datetime | None:
+    """A `datetime-local` value read as Beijing time, as a UTC instant; None when it is not a date and time."""
+    try:
+        local = datetime.fromisoformat((raw or "").strip())
+    except ValueError:
+        return None
+    if local.tzinfo is not None:
+        return local.astimezone(UTC)
+    return local.replace(tzinfo=BUSINESS_TZ).astimezone(UTC)
+
+
+def duration(seconds: int) -> str:
+    """Jinja filter `duration`: a span of seconds in words ("2 min 30 s")."""
+    minutes, rest = divmod(max(0, int(seconds)), 60)
+    if minutes and rest:
+        return _("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": rest}
+    if minutes:
+        return _("%(minutes)s min") % {"minutes": minutes}
+    return _("%(seconds)s s") % {"seconds": rest}
+
+
+FILTERS = {"bj": beijing, "bj_input": beijing_input, "duration": duration}
