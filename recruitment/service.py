@@ -151,6 +151,33 @@ def _move(
     application.updated_at = at
 
 
+async def _try_claim(session: AsyncSession, application: Application, at: datetime) -> bool:
+    """Takes the application for a change from the status it was read with: a conditional UPDATE, so of two
+    requests changing it at once (two admins, an admin and the applicant) only the first gets it; the other must
+    not move it twice or overwrite the first. Call inside the transaction that makes the change, before `_move`.
+    """
+    row = (
+        await session.execute(
+            update(Application)
+            .where(Application.id == application.id, Application.status == application.status)
+            .values(updated_at=at)
+            .returning(Application.id)
+            .execution_options(synchronize_session=False)
+        )
+    ).first()
+    return row is not None
+
+
+async def _claim(session: AsyncSession, application: Application, at: datetime) -> None:
+    """`_try_claim`, refusing the request when someone else changed the application first."""
+    if not await _try_claim(session, application, at):
+        raise Conflict(
+            "The application was changed by someone else a moment ago; reload it and try again.",
+            field="status",
+            rule="transition",
+        )
+
+
 async def _required_module_ids(session: AsyncSession, round_id: uuid.UUID) -> list[uuid.UUID]:
     rows = await session.scalars(
         select(RoundTrainingModule.module_id)
@@ -220,9 +247,11 @@ async def certify(
         )
     ).first()
     if claimed is not None:
+        await _claim(session, application, at)
         _move(session, application, S.CERTIFIED, at=at, actor=actor, actor_id=actor_id, reason=reason)
         return S.CERTIFIED
     if application.status != S.WAITLISTED:
+        await _claim(session, application, at)
         _move(
             session,
             application,
@@ -652,7 +681,21 @@ async def _run_identity_check(
         )
         await session.commit()
         return
-    if await session.get(PersonIdentity, application.id_hash) is None:
+    bound = await session.get(PersonIdentity, application.id_hash)
+    if bound is not None and bound.user_id != application.user_id:
+        # verified on another account after this application passed its checks (both applied at once)
+        _move(
+            session,
+            application,
+            S.SCREENING_FAILED,
+            at=now,
+            actor=Actor.SYSTEM,
+            actor_id=None,
+            reason="This person is already verified on another account.",
+        )
+        await session.commit()
+        return
+    if bound is None:
         session.add(PersonIdentity(id_hash=application.id_hash, user_id=application.user_id, verified_at=now))
     _move(
         session,
@@ -663,22 +706,42 @@ async def _run_identity_check(
         actor_id=None,
         reason="Identity verified; the typing test is next.",
     )
+    application_id, id_hash, user_id = application.id, application.id_hash, application.user_id
     try:
         await session.commit()
     except IntegrityError:
-        # another account verified this person (or this account another person) a moment earlier
-        await session.rollback()
-        application = await session.get(Application, application.id, populate_existing=True)
+        # A binding was made a moment earlier. The same person on the same account (applying to two rounds at
+        # once) is fine; another account for this person, or another person for this account, is not.
+        await session.rollback()  # expires everything: read again by the ids kept above
+        application = await session.get(Application, application_id, populate_existing=True)
         assert application is not None
-        _move(
-            session,
-            application,
-            S.SCREENING_FAILED,
-            at=now,
-            actor=Actor.SYSTEM,
-            actor_id=None,
-            reason="This person is already verified on another account.",
-        )
+        if application.status != S.IDENTITY_PENDING:  # withdrawn or decided meanwhile
+            return
+        bound = await session.get(PersonIdentity, id_hash, populate_existing=True)
+        application.identity_attempts += 1
+        application.identity_retry_at = None
+        if bound is not None and bound.user_id == user_id:
+            _move(
+                session,
+                application,
+                S.TYPING,
+                at=now,
+                actor=Actor.SYSTEM,
+                actor_id=None,
+                reason="Identity verified; the typing test is next.",
+            )
+        else:
+            _move(
+                session,
+                application,
+                S.SCREENING_FAILED,
+                at=now,
+                actor=Actor.SYSTEM,
+                actor_id=None,
+                reason="This person is already verified on another account."
+                if bound is not None
+                else "This account is already verified as another person.",
+            )
         await session.commit()
 
 
@@ -730,6 +793,8 @@ async def withdraw_application(
     application = await access_application(session, principal, application_id)
     if application.user_id != principal.user_id:
         raise PermissionDenied("Only the applicant can withdraw.", field="application_id", rule="applicant_only")
+    if S.WITHDRAWN in TRANSITIONS.get(application.status, frozenset()):
+        await _claim(session, application, kit.clock.now())
     _move(
         session,
         application,
@@ -793,8 +858,10 @@ def _review_query(round_: Round, filters: ApplicationFilter) -> Any:
         raise InvalidInput("Unknown track.", field="track", rule="one_of")
     if filters.sort is not None and filters.sort not in SORTS:
         raise InvalidInput(f"sort is one of {', '.join(sorted(SORTS))}.", field="sort", rule="one_of")
-    if not (1 <= filters.limit <= 500) or filters.offset < 0:
-        raise InvalidInput("limit is 1 to 500 and offset at least 0.", field="limit", rule="range")
+    if not (1 <= filters.limit <= 500):
+        raise InvalidInput("limit is 1 to 500.", field="limit", rule="range")
+    if filters.offset < 0:
+        raise InvalidInput("offset is at least 0.", field="offset", rule="range")
     query = select(Application).where(Application.round_id == round_.id)
     if filters.status:
         query = query.where(Application.status == filters.status)
@@ -829,6 +896,8 @@ async def reject_application(
     if len(reason) > REASON_MAX:
         raise InvalidInput(f"The reason may have at most {REASON_MAX} characters.", field="reason", rule="max_length")
     application = await access_application(session, principal, application_id)
+    if S.REJECTED in TRANSITIONS.get(application.status, frozenset()):
+        await _claim(session, application, kit.clock.now())
     _move(
         session,
         application,
@@ -852,20 +921,33 @@ async def advance_application(
         raise Conflict(f"A {application.status.value} application cannot advance.", field="status", rule="transition")
     now = kit.clock.now()
     why = (reason or "").strip()[:REASON_MAX] or f"Advanced to {target.value} by an admin."
-    if target == S.CERTIFIED:
+    if target == S.CERTIFIED:  # claims the round's seat, then the application
         await certify(session, application, at=now, actor=Actor.ADMIN, actor_id=principal.user_id, reason=why)
     elif target == S.TRAINING:
+        await _claim(session, application, now)
         await _enter_training(session, application, at=now, actor=Actor.ADMIN, actor_id=principal.user_id, reason=why)
     else:
-        if target == S.TYPING and await session.get(PersonIdentity, application.id_hash) is None:
-            session.add(PersonIdentity(id_hash=application.id_hash, user_id=application.user_id, verified_at=now))
+        await _claim(session, application, now)
+        if target == S.TYPING:
+            bound = await session.get(PersonIdentity, application.id_hash)
+            if bound is not None and bound.user_id != application.user_id:
+                raise Conflict(
+                    "This person is already verified on another account.", field="id_number", rule="another_account"
+                )
+            if bound is None:
+                session.add(PersonIdentity(id_hash=application.id_hash, user_id=application.user_id, verified_at=now))
         _move(session, application, target, at=now, actor=Actor.ADMIN, actor_id=principal.user_id, reason=why)
+    id_hash = application.id_hash
     try:
         await session.commit()
-    except IntegrityError as exc:
+    except IntegrityError as exc:  # binding the person (identity_pending -> typing) collided with another binding
         await session.rollback()
+        if await session.get(PersonIdentity, id_hash) is not None:
+            raise Conflict(
+                "This person is already verified on another account.", field="id_number", rule="another_account"
+            ) from exc
         raise Conflict(
-            "This person is already verified on another account.", field="id_number", rule="another_account"
+            "This account is already verified as another person.", field="id_number", rule="another_person"
         ) from exc
     return application
 
@@ -1021,6 +1103,8 @@ async def start_typing_test(
             .where(
                 Application.id == application.id,
                 Application.status == S.TYPING,
+                # the count read above: of two starts at once (a double click), only one uses an attempt
+                Application.typing_attempts_used == application.typing_attempts_used,
                 Application.typing_attempts_used < round_.typing_attempts,
             )
             .values(typing_attempts_used=Application.typing_attempts_used + 1, updated_at=now)
@@ -1028,6 +1112,17 @@ async def start_typing_test(
         )
     ).first()
     if claimed is None:
+        # another start won the race: hand back the test it started (this statement sees it committed)
+        running = await session.scalar(
+            select(TypingTest).where(
+                TypingTest.application_id == application.id,
+                TypingTest.submitted_at.is_(None),
+                TypingTest.deadline > now,
+            )
+        )
+        if running is not None:
+            await session.refresh(application)
+            return TypingOutcome(running, application, _attempts_left(application, round_))
         await session.rollback()
         raise Conflict("No typing attempts are left.", field="application_id", rule="no_attempts_left")
     test = TypingTest(
@@ -1242,10 +1337,11 @@ async def open_module(
         try:
             await session.commit()
         except IntegrityError:  # opened in another tab at the same moment
-            await session.rollback()
+            await session.rollback()  # expires `module`: load it again rather than touch it
+            module = await access_module(session, module_id)
             progress = await session.scalar(
                 select(TrainingProgress).where(
-                    TrainingProgress.user_id == principal.user_id, TrainingProgress.module_id == module.id
+                    TrainingProgress.user_id == principal.user_id, TrainingProgress.module_id == module_id
                 )
             )
     return _progress(module, progress, kit.clock.now())
@@ -1266,6 +1362,15 @@ async def complete_module(
     now = kit.clock.now()
     if progress is None:
         raise InvalidInput("Open the module and read it first.", field="module_id", rule="not_started")
+    # The caller's applications in training are locked first (PostgreSQL): two modules completed at once (two
+    # tabs) then take turns, so the later one sees the earlier completion and unlocks the exam.
+    in_training = list(
+        await session.scalars(
+            select(Application)
+            .where(Application.user_id == principal.user_id, Application.status == S.TRAINING)
+            .with_for_update()
+        )
+    )
     if progress.completed_at is None:
         left = _progress(module, progress, now).seconds_left
         if left > 0:
@@ -1277,11 +1382,10 @@ async def complete_module(
         progress.completed_at = now
         await session.flush()
     moved = []
-    in_training = await session.scalars(
-        select(Application).where(Application.user_id == principal.user_id, Application.status == S.TRAINING)
-    )
-    for application in list(in_training):
-        if await _training_done(session, principal.user_id, application.round_id):
+    for application in in_training:
+        if not await _training_done(session, principal.user_id, application.round_id):
+            continue
+        if await _try_claim(session, application, now):
             _move(
                 session,
                 application,
