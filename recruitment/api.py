@@ -77,6 +77,8 @@ def application_out(
         round_title=round_.title,
         status=application.status.value,
         status_reason=application.status_reason,
+        status_reason_code=application.status_reason_code,
+        status_reason_params=application.status_reason_params,
         legal_name=application.legal_name,
         id_number_masked=application.id_number_masked,
         phone=application.phone,
@@ -89,7 +91,15 @@ def application_out(
         timeline=None
         if events is None
         else [
-            EventOut(e.at, e.from_status.value if e.from_status else None, e.to_status.value, e.actor.value, e.reason)
+            EventOut(
+                e.at,
+                e.from_status.value if e.from_status else None,
+                e.to_status.value,
+                e.actor.value,
+                e.reason,
+                e.reason_code,
+                e.reason_params,
+            )
             for e in events
         ],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -117,6 +118,8 @@ class Application(UUIDPrimaryKey, Base):
     tracks: Mapped[list[str]] = mapped_column(JSON)
     status: Mapped[ApplicationStatus] = mapped_column(str_enum(ApplicationStatus, "application_status"))
     status_reason: Mapped[str] = mapped_column(String(500), default="")
+    status_reason_code: Mapped[str | None] = mapped_column(String(40))
+    status_reason_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     identity_attempts: Mapped[int] = mapped_column(Integer, default=0)
     identity_retry_at: Mapped[datetime | None]
     typing_attempts_used: Mapped[int] = mapped_column(Integer, default=0)
@@ -138,6 +141,8 @@ class ApplicationEvent(UUIDPrimaryKey, Base):
     actor: Mapped[Actor] = mapped_column(str_enum(Actor, "actor"))
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(String(500), default="")
+    reason_code: Mapped[str | None] = mapped_column(String(40))  # a key of recruitment.service.REASONS
+    reason_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class TypingTest(UUIDPrimaryKey, Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -75,6 +75,8 @@ class EventOut(msgspec.Struct):
     to_status: str
     actor: str
     reason: str
+    reason_code: str | None = None
+    reason_params: dict[str, Any] | None = None
 
 
 class ApplicationOut(msgspec.Struct):
@@ -83,6 +85,8 @@ class ApplicationOut(msgspec.Struct):
     round_title: str
     status: str
     status_reason: str
+    status_reason_code: str | None
+    status_reason_params: dict[str, Any] | None
     legal_name: str
     id_number_masked: str
     phone: str

@@ -74,6 +74,53 @@ TYPING_TIME_LIMIT = timedelta(minutes=5)
 TYPED_TEXT_MAX = 5000
 REASON_MAX = 500
 NAME_MIN, NAME_MAX = 2, 30
+
+
+def N_(message: str) -> str:
+    """Marks a reason for the page catalogs (`make messages` extracts recruitment/ too); the text stays English."""
+    return message
+
+
+# Reasons the system writes into the timeline, by code; pages show them translated from these same templates.
+REASONS = {
+    "submitted": N_("Application submitted."),
+    "identity_checking": N_("Checking the name and ID number."),
+    "identity_unavailable": N_("The identity service is unavailable; we will check again automatically."),
+    "identity_mismatch": N_("The name does not match the ID number."),
+    "identity_verified": N_("Identity verified; the typing test is next."),
+    "identity_taken": N_("This person is already verified on another account."),
+    "typing_passed": N_("Typing test passed: %(cpm)s characters a minute, %(accuracy)s%% accurate."),
+    "typing_failed_out": N_("The typing test was not passed in %(attempts)s attempts."),
+    "exam_unlocked": N_("All required training modules are completed; the exam is unlocked."),
+    "quota_full": N_("Passed, but the round's quota is full; waiting for a place."),
+    "quota_opened": N_("A place opened in the round's quota."),
+    "advanced": N_("Moved on to %(status)s by an admin."),
+    "withdrawn": N_("Withdrawn by the applicant."),
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a step happened: a system reason (a code from REASONS, its values, and an optional detail from outside,
+    such as the identity service's own words) or a person's own words (no code)."""
+
+    text: str
+    code: str | None = None
+    params: dict[str, Any] | None = None
+
+
+def because(code: str, detail: str = "", **params: Any) -> Reason:
+    text = REASONS[code] % params
+    if detail:
+        text = f"{text} ({detail})"
+        params["detail"] = detail
+    return Reason(text[:REASON_MAX], code, params or None)
+
+
+def said(words: str) -> Reason:
+    return Reason((words or "").strip()[:REASON_MAX])
+
+
 SORTS = {"created_at", "-created_at", "legal_name", "status", "age", "-age"}
 
 
@@ -126,7 +173,7 @@ def _move(
     at: datetime,
     actor: Actor,
     actor_id: uuid.UUID | None,
-    reason: str,
+    reason: Reason,
 ) -> None:
     """Changes the status and records the step. Call inside the transaction that makes the change."""
     if to not in TRANSITIONS.get(application.status, frozenset()):
@@ -143,11 +190,15 @@ def _move(
             to_status=to,
             actor=actor,
             actor_id=actor_id,
-            reason=reason[:REASON_MAX],
+            reason=reason.text,
+            reason_code=reason.code,
+            reason_params=reason.params,
         )
     )
     application.status = to
-    application.status_reason = reason[:REASON_MAX]
+    application.status_reason = reason.text
+    application.status_reason_code = reason.code
+    application.status_reason_params = reason.params
     application.updated_at = at
 
 
@@ -210,7 +261,7 @@ async def _enter_training(
     at: datetime,
     actor: Actor,
     actor_id: uuid.UUID | None,
-    reason: str,
+    reason: Reason,
 ) -> None:
     """typing -> training, and straight on to the exam when the round's modules are already read."""
     _move(session, application, S.TRAINING, at=at, actor=actor, actor_id=actor_id, reason=reason)
@@ -222,7 +273,7 @@ async def _enter_training(
             at=at,
             actor=Actor.SYSTEM,
             actor_id=None,
-            reason="All required training modules are completed; the exam is unlocked.",
+            reason=because("exam_unlocked"),
         )
 
 
@@ -233,7 +284,7 @@ async def certify(
     at: datetime,
     actor: Actor,
     actor_id: uuid.UUID | None,
-    reason: str,
+    reason: Reason,
 ) -> ApplicationStatus:
     """Certifies within the round's quota, or waitlists. The seat is claimed by one conditional UPDATE, so
     concurrent certifications never exceed the quota. The caller commits.
@@ -259,7 +310,7 @@ async def certify(
             at=at,
             actor=actor,
             actor_id=actor_id,
-            reason="Passed, but the round's quota is full; waiting for a place.",
+            reason=because("quota_full"),
         )
     return S.WAITLISTED
 
@@ -278,7 +329,7 @@ async def _promote_waitlisted(session: AsyncSession, round_: Round, at: datetime
             at=at,
             actor=Actor.SYSTEM,
             actor_id=None,
-            reason="A place opened in the round's quota.",
+            reason=because("quota_opened"),
         )
         if status != S.CERTIFIED:
             break
@@ -602,7 +653,8 @@ async def submit_application(
             to_status=S.SUBMITTED,
             actor=Actor.APPLICANT,
             actor_id=principal.user_id,
-            reason="Application submitted.",
+            reason=because("submitted").text,
+            reason_code="submitted",
         )
     )
     _move(
@@ -612,7 +664,7 @@ async def submit_application(
         at=now,
         actor=Actor.SYSTEM,
         actor_id=None,
-        reason=f"Checking the name and ID number with the {provider.name} identity provider.",
+        reason=because("identity_checking"),
     )
     try:
         await session.commit()
@@ -662,9 +714,9 @@ async def _run_identity_check(
     application.identity_attempts += 1
     if verdict is None:
         application.identity_retry_at = now + timedelta(minutes=kit.settings.identity_recheck_minutes)
-        application.status_reason = (
-            f"The identity service is unavailable ({problem}); we will check again automatically."
-        )[:REASON_MAX]
+        waiting = because("identity_unavailable", detail=problem)
+        application.status_reason = waiting.text
+        application.status_reason_code, application.status_reason_params = waiting.code, waiting.params
         application.updated_at = now
         await session.commit()
         return
@@ -677,7 +729,7 @@ async def _run_identity_check(
             at=now,
             actor=Actor.SYSTEM,
             actor_id=None,
-            reason="The name does not match the ID number" + (f": {verdict.reason}" if verdict.reason else "."),
+            reason=because("identity_mismatch", detail=verdict.reason),
         )
         await session.commit()
         return
@@ -691,7 +743,7 @@ async def _run_identity_check(
             at=now,
             actor=Actor.SYSTEM,
             actor_id=None,
-            reason="This person is already verified on another account.",
+            reason=because("identity_taken"),
         )
         await session.commit()
         return
@@ -704,7 +756,7 @@ async def _run_identity_check(
         at=now,
         actor=Actor.SYSTEM,
         actor_id=None,
-        reason="Identity verified; the typing test is next.",
+        reason=because("identity_verified"),
     )
     application_id, id_hash, user_id = application.id, application.id_hash, application.user_id
     try:
@@ -728,7 +780,7 @@ async def _run_identity_check(
                 at=now,
                 actor=Actor.SYSTEM,
                 actor_id=None,
-                reason="Identity verified; the typing test is next.",
+                reason=because("identity_verified"),
             )
         else:
             _move(
@@ -738,9 +790,9 @@ async def _run_identity_check(
                 at=now,
                 actor=Actor.SYSTEM,
                 actor_id=None,
-                reason="This person is already verified on another account."
+                reason=because("identity_taken")
                 if bound is not None
-                else "This account is already verified as another person.",
+                else said("This account is already verified as another person."),
             )
         await session.commit()
 
@@ -802,7 +854,7 @@ async def withdraw_application(
         at=kit.clock.now(),
         actor=Actor.APPLICANT,
         actor_id=principal.user_id,
-        reason=(reason or "").strip()[:REASON_MAX] or "Withdrawn by the applicant.",
+        reason=said(reason) if (reason or "").strip() else because("withdrawn"),
     )
     await session.commit()
     return application
@@ -905,7 +957,7 @@ async def reject_application(
         at=kit.clock.now(),
         actor=Actor.ADMIN,
         actor_id=principal.user_id,
-        reason=reason,
+        reason=said(reason),
     )
     await session.commit()
     return application
@@ -920,7 +972,7 @@ async def advance_application(
     if target is None:
         raise Conflict(f"A {application.status.value} application cannot advance.", field="status", rule="transition")
     now = kit.clock.now()
-    why = (reason or "").strip()[:REASON_MAX] or f"Advanced to {target.value} by an admin."
+    why = said(reason) if (reason or "").strip() else because("advanced", status=target.value)
     if target == S.CERTIFIED:  # claims the round's seat, then the application
         await certify(session, application, at=now, actor=Actor.ADMIN, actor_id=principal.user_id, reason=why)
     elif target == S.TRAINING:
@@ -1152,7 +1204,7 @@ async def _fail_late_test(
             at=now,
             actor=Actor.SYSTEM,
             actor_id=None,
-            reason=f"The typing test was not passed in {round_.typing_attempts} attempts.",
+            reason=because("typing_failed_out", attempts=round_.typing_attempts),
         )
 
 
@@ -1196,7 +1248,7 @@ async def submit_typing_test(
                 at=now,
                 actor=Actor.SYSTEM,
                 actor_id=None,
-                reason=f"Typing test passed: {cpm} characters a minute, {accuracy_bp / 100:.1f}% accurate.",
+                reason=because("typing_passed", cpm=cpm, accuracy=f"{accuracy_bp / 100:.1f}"),
             )
         elif application.typing_attempts_used >= round_.typing_attempts:
             _move(
@@ -1206,7 +1258,7 @@ async def submit_typing_test(
                 at=now,
                 actor=Actor.SYSTEM,
                 actor_id=None,
-                reason=f"The typing test was not passed in {round_.typing_attempts} attempts.",
+                reason=because("typing_failed_out", attempts=round_.typing_attempts),
             )
     await session.commit()
     return TypingOutcome(test, application, _attempts_left(application, round_))
@@ -1393,7 +1445,7 @@ async def complete_module(
                 at=now,
                 actor=Actor.SYSTEM,
                 actor_id=None,
-                reason="All required training modules are completed; the exam is unlocked.",
+                reason=because("exam_unlocked"),
             )
             moved.append(application)
     await session.commit()

@@ -10,7 +10,6 @@ the service's English reasons into words for people.
 from __future__ import annotations
 
 import math
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from recruitment import service as recruitment
 from recruitment.identity import age_on
 from recruitment.models import Application, ApplicationStatus, Round, RoundStatus, Track, TrainingModule
 from recruitment.training import render_markdown
+from web import i18n
 from web.i18n import N_, _
 from web.rendering import beijing_input, form_errors, page, parse_beijing, safe_next, sign_in_redirect
 
@@ -167,55 +167,25 @@ NOTICES: dict[str, str] = {
     "typing_late": N_("The time for this typing test is over; it counts as a failed attempt."),
 }
 
-# The timeline's reasons are written by the service in English; these are the ones it writes, in people's words.
-# A reason typed by an admin (a rejection) matches none of them and is shown as it was typed.
-REASONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"Application submitted\."), N_("Application submitted.")),
-    (
-        re.compile(r"Checking the name and ID number with the \w+ identity provider\."),
-        N_("Checking your name and ID number."),
-    ),
-    (re.compile(r"Identity verified; the typing test is next\."), N_("Identity verified; the typing test is next.")),
-    (
-        re.compile(r"Typing test passed: (?P<cpm>\d+) characters a minute, (?P<accuracy>[\d.]+)% accurate\."),
-        N_("Typing test passed: %(cpm)s characters a minute, %(accuracy)s%% accurate."),
-    ),
-    (
-        re.compile(r"All required training modules are completed; the exam is unlocked\."),
-        N_("All required training modules are completed; the exam is unlocked."),
-    ),
-    (
-        re.compile(r"The typing test was not passed in (?P<attempts>\d+) attempts\."),
-        N_("The typing test was not passed in %(attempts)s attempts."),
-    ),
-    (
-        re.compile(r"Passed, but the round's quota is full; waiting for a place\."),
-        N_("Passed, but the round's quota is full; waiting for a place."),
-    ),
-    (re.compile(r"A place opened in the round's quota\."), N_("A place opened in the round's quota.")),
-    (re.compile(r"Withdrawn by the applicant\."), N_("Withdrawn by the applicant.")),
-    (re.compile(r"Advanced to (?P<status>\w+) by an admin\."), N_("Moved on to “%(status)s” by an admin.")),
-    (
-        re.compile(r"The identity service is unavailable \(.*\); we will check again automatically\.", re.S),
-        N_("The identity service is unavailable; we will check again automatically."),
-    ),
-    (re.compile(r"The name does not match the ID number.*", re.S), N_("The name does not match the ID number.")),
-    (
-        re.compile(r"This person is already verified on another account\."),
-        N_("This person is already verified on another account."),
-    ),
-]
 
-
-def reason_text(reason: str) -> str:
-    """A timeline or status reason in the visitor's language (an admin's own words stay as typed)."""
-    for pattern, message in REASONS:
-        if m := pattern.fullmatch(reason or ""):
-            params = m.groupdict()
-            if (status := params.get("status")) is not None:
-                params["status"] = _(status)  # a status word such as "typing"
-            return _(message) % params if params else _(message)
-    return reason
+def reason_text(text: str, code: str | None = None, params: dict[str, Any] | None = None) -> str:
+    """A timeline or status reason in the visitor's language: a system reason through its code's template (with
+    an outside detail, such as the identity service's own words, kept as given); a person's words as typed."""
+    template = recruitment.REASONS.get(code or "")
+    if template is None:
+        return text
+    values = dict(params or {})
+    detail = values.pop("detail", "")
+    if code == "identity_unavailable":
+        detail = ""  # the transport's own words ("timed out") help the logs, not the applicant
+    if (status := values.get("status")) is not None:
+        values["status"] = _(status)  # a status word such as "typing"
+    translated = _(template) % values if values else _(template)
+    return (
+        f"{translated}（{detail}）"
+        if detail and i18n.current_language.get() == "zh"
+        else (f"{translated} ({detail})" if detail else translated)
+    )
 
 
 def notice(code: str | None) -> str | None:

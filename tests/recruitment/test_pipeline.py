@@ -197,6 +197,8 @@ async def test_a_rejection_needs_a_reason(client, admin, make_round, worker) -> 
         "to_status": "rejected",
         "actor": "admin",
         "reason": "理" * 500,
+        "reason_code": None,  # a person's own words: shown as typed, never translated
+        "reason_params": None,
     }
     assert_problem(await client.post(url, json={"reason": "再拒"}, headers=admin), 409, "status", "transition")
     missing = f"/api/admin/applications/{uuid.uuid4()}/reject"
@@ -278,3 +280,23 @@ async def test_the_timeline_records_every_change_with_time_actor_and_reason(
     ]
     assert all(e["reason"].strip() for e in full["timeline"])
     assert full["status"] == "certified" and full["status_reason"] == full["timeline"][-1]["reason"]
+
+
+async def test_system_reasons_carry_a_code_and_values_for_translation(client, admin, make_round, new_worker) -> None:
+    """Pages translate system reasons from their code; the English text stays for the API and the logs."""
+    from recruitment.service import REASONS
+
+    worker = await new_worker()
+    application = await applied(client, worker, (await make_round())["id"])
+    full = await read_application(client, worker.headers, application["id"])
+    path = [(e["to_status"], e["reason_code"]) for e in full["timeline"]]
+    assert path == [
+        ("submitted", "submitted"),
+        ("identity_pending", "identity_checking"),
+        ("typing", "identity_verified"),
+    ]
+    assert all(e["reason"] == REASONS[e["reason_code"]] for e in full["timeline"])
+    assert (full["status_reason_code"], full["status_reason"]) == ("identity_verified", REASONS["identity_verified"])
+    await bulk(client, admin, [application["id"]], "advance")
+    moved = (await read_application(client, worker.headers, application["id"]))["timeline"]
+    assert moved[-2]["reason_code"] == "advanced" and moved[-2]["reason_params"] == {"status": "training"}

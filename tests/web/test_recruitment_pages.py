@@ -18,6 +18,7 @@ from gigplatform.accounts import service as accounts
 from gigplatform.security import Principal
 from recruitment import service as recruitment
 from recruitment.models import ApplicationStatus, RoundStatus, Track
+from recruitment.service import REASONS, because, said
 from tests.conftest import PASSWORD, register
 from tests.web.test_pages import submit
 from web import i18n, recruitment_pages
@@ -442,7 +443,7 @@ def test_every_recruitment_word_has_chinese() -> None:
     for table in tables:
         for message in table.values():
             assert HAN.search(zh.gettext(message)), f"not translated: {message!r}"
-    for _pattern, message in recruitment_pages.REASONS:
+    for message in REASONS.values():
         assert HAN.search(zh.gettext(message)), f"not translated: {message!r}"
     words = {e.value for enum in (ApplicationStatus, RoundStatus, Track) for e in enum} | {"applicant", "system"}
     assert words <= set(i18n.ENUM_WORDS)
@@ -451,14 +452,21 @@ def test_every_recruitment_word_has_chinese() -> None:
 
 
 def test_service_reasons_read_as_chinese() -> None:
+    """System reasons are translated from their code and values; a person's own words stay as typed."""
     i18n.current_language.set("zh")
-    reasons = {
-        "Application submitted.": "报名已提交。",
-        "Typing test passed: 412 characters a minute, 98.5% accurate.": "打字测试通过：每分钟 412 字，准确率 98.5%。",
-        "Advanced to typing by an admin.": "管理员已将报名推进至“打字测试”。",
-        "The identity service is unavailable (timed out); we will check again automatically.": (
-            "实名核验服务暂不可用，系统将自动重新核验。"
+    cases = [
+        (because("submitted"), "报名已提交。"),
+        (because("typing_passed", cpm=412, accuracy="98.5"), "打字测试通过：每分钟 412 字，准确率 98.5%。"),
+        (because("advanced", status="typing"), "管理员已将报名推进至“打字测试”。"),
+        (
+            because("identity_unavailable", detail="timed out"),
+            "实名核验服务暂不可用，系统将自动重新核验。",
         ),
-        "资料不完整": "资料不完整",  # an admin's own words stay as typed
-    }
-    assert {k: recruitment_pages.reason_text(k) for k in reasons} == reasons
+        (because("identity_mismatch", detail="姓名与号码不一致"), "姓名与身份证号不一致。（姓名与号码不一致）"),
+        (said("资料不完整"), "资料不完整"),
+    ]
+    for reason, chinese in cases:
+        assert recruitment_pages.reason_text(reason.text, reason.code, reason.params) == chinese
+    i18n.current_language.set("en")
+    english = because("typing_passed", cpm=412, accuracy="98.5")
+    assert recruitment_pages.reason_text(english.text, english.code, english.params) == english.text

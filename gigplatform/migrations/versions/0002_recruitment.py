@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 10:53:47.571667
+Create Date: 2026-11-25 11:45:17.490511
 """
 
 from collections.abc import Sequence
@@ -120,6 +120,8 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("status_reason", sa.String(length=500), nullable=False),
+        sa.Column("status_reason_code", sa.String(length=40), nullable=True),
+        sa.Column("status_reason_params", sa.JSON(), nullable=True),
         sa.Column("identity_attempts", sa.Integer(), nullable=False),
         sa.Column("identity_retry_at", gigplatform.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("typing_attempts_used", sa.Integer(), nullable=False),
@@ -205,6 +207,8 @@ def upgrade() -> None:
         ),
         sa.Column("actor_id", sa.Uuid(), nullable=True),
         sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("reason_code", sa.String(length=40), nullable=True),
+        sa.Column("reason_params", sa.JSON(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["actor_id"], ["users.id"], name=op.f("fk_application_events_actor_id_users"), ondelete="SET NULL"
