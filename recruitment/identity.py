@@ -40,7 +40,7 @@ class ResidentId:
 
 def parse_resident_id(raw: str, today: date) -> ResidentId:
     """Validates the number; errors name the rule but never repeat the number."""
-    number = ric.compact(raw or "")
+    number = ric.compact("".join((raw or "").split()))  # people type it in groups: "1101 0519 ..."
     try:
         if len(number) != 18:
             raise stdnum_errors.InvalidLength()

@@ -101,7 +101,8 @@ class PersonIdentity(Base):
 class Application(UUIDPrimaryKey, Base):
     __tablename__ = "applications"
     __table_args__ = (
-        UniqueConstraint("round_id", "id_hash"),
+        UniqueConstraint("round_id", "id_hash"),  # one application per real person per round
+        UniqueConstraint("round_id", "user_id"),  # and per account
         Index("ix_applications_round_status", "round_id", "status"),
         Index("ix_applications_identity_retry", "status", "identity_retry_at"),
     )

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import String, cast, func, select, update
+from sqlalchemy import String, case, cast, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -452,11 +452,13 @@ async def create_round(session: AsyncSession, kit: SecurityKit, principal: Princ
 
 
 async def update_round(session: AsyncSession, kit: SecurityKit, round_id: uuid.UUID, data: RoundInput) -> Round:
-    """Drafts change freely; an open round only in title, description, closing time, quota and preference."""
+    """Drafts change freely; an open round only in title, description, closing time, quota and preference; a
+    closed round only in its quota, so applicants still in its pipeline (waitlisted ones) can be given places.
+    """
     round_ = await access_round(session, round_id)
     changes = data.given()
-    if round_.status == RoundStatus.CLOSED:
-        raise Conflict("A closed round cannot change.", field="status", rule="closed")
+    if round_.status == RoundStatus.CLOSED and set(changes) - {"quota"}:
+        raise Conflict("A closed round can only change its quota.", field="status", rule="closed")
     if round_.status == RoundStatus.OPEN:
         frozen = sorted(set(changes) - EDITABLE_WHILE_OPEN)
         if frozen:
@@ -668,8 +670,12 @@ async def submit_application(
     )
     try:
         await session.commit()
-    except IntegrityError as exc:
+    except IntegrityError as exc:  # a concurrent application won the race the checks above could not see
         await session.rollback()
+        if "user_id" in str(exc.orig):
+            raise Conflict(
+                "This account has already applied to this round.", field="round_id", rule="already_applied"
+            ) from exc
         raise Conflict("This person has already applied to this round.", field="id_number", rule="duplicate") from exc
     await _run_identity_check(session, kit, provider, application, resident_id)
     return application
@@ -893,11 +899,13 @@ class ApplicationFilter:
     offset: int = 0
 
 
+# Sorting by status follows the pipeline, not the alphabet.
+PIPELINE_ORDER = case({status: n for n, status in enumerate(S)}, value=Application.status, else_=len(S))
 ORDERINGS: dict[str, tuple[Any, ...]] = {
     "created_at": (Application.created_at, Application.id),
     "-created_at": (Application.created_at.desc(), Application.id.desc()),
     "legal_name": (Application.legal_name, Application.id),
-    "status": (Application.status, Application.created_at),
+    "status": (PIPELINE_ORDER, Application.created_at),
     "age": (Application.birth_date.desc(), Application.id),
     "-age": (Application.birth_date, Application.id),
 }
@@ -937,6 +945,14 @@ async def review_applications(
         ordering = (Application.is_student.desc(), *ordering)
     rows = await session.scalars(query.order_by(*ordering).limit(filters.limit).offset(filters.offset))
     return list(rows), total or 0
+
+
+async def count_by_status(session: AsyncSession, round_id: uuid.UUID) -> dict[str, int]:
+    """How many of the round's applications stand at each status, in one query (statuses with none are left out)."""
+    rows = await session.execute(
+        select(Application.status, func.count()).where(Application.round_id == round_id).group_by(Application.status)
+    )
+    return {status.value: n for status, n in rows.all()}
 
 
 async def reject_application(
@@ -1312,6 +1328,15 @@ async def update_module(
     module = await access_module(session, module_id, active_only=False)
     values = {k: v for k, v in data.__dict__.items() if v is not None}
     _check_module(values)
+    if values.get("active") is False and module.active:
+        in_use = await session.scalar(
+            select(Round.title)
+            .join(RoundTrainingModule, RoundTrainingModule.round_id == Round.id)
+            .where(RoundTrainingModule.module_id == module.id, Round.status != RoundStatus.CLOSED)
+            .limit(1)
+        )
+        if in_use is not None:  # its trainees could never finish: take it out of the round first
+            raise Conflict(f"The round “{in_use}” requires this module.", field="active", rule="required_by_round")
     for name, value in values.items():
         setattr(module, name, value.strip() if name == "title" else value)
     module.updated_at = kit.clock.now()

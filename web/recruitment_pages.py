@@ -556,11 +556,8 @@ async def _review_page(
     except InvalidInput as exc:
         errors.update(form_errors(exc, FILTER_MESSAGES))
         status = 422
-    counts: dict[str, int] = {}
-    for value in ["", *STATUSES]:
-        _rows, counts[value] = await recruitment.review_applications(
-            db_session, round_id, recruitment.ApplicationFilter(status=value or None, limit=1)
-        )
+    by_status = await recruitment.count_by_status(db_session, round_id)
+    counts = {"": sum(by_status.values()), **{value: by_status.get(value, 0) for value in STATUSES}}
     today = business_today(kit.clock)
     return page(
         "admin_review.html",

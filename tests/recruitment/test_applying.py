@@ -14,6 +14,7 @@ from tests.conftest import assert_problem, bearer, register, sign_in
 from tests.recruitment.conftest import (
     applied,
     apply,
+    concurrently,
     get_round,
     iso,
     read_application,
@@ -273,3 +274,37 @@ async def test_one_account_per_person_across_rounds(client, admin, make_round, n
     assert (await client.get("/api/me/applications", headers=other.headers)).json() == []
     for round_ in rounds:
         assert (await get_round(client, admin, round_["id"]))["certified_count"] == 0
+
+
+async def test_an_id_number_typed_in_groups_is_accepted(client, worker, make_round) -> None:
+    number = valid_id(date(1999, 3, 12))
+    grouped = f"{number[:6]} {number[6:14]} {number[14:]}"
+    response = await apply(client, worker, (await make_round())["id"], id_number=grouped)
+    assert response.status_code == 201, response.text
+    assert response.json()["id_number_masked"] == number[:4] + "*" * 10 + number[-4:]
+
+
+async def test_one_account_sending_two_people_at_once_gets_one_application(client, worker, make_round) -> None:
+    """The database's unique (round, account) decides the race the service's own checks cannot see."""
+    round_ = await make_round()
+    url = f"/api/rounds/{round_['id']}/applications"
+    bodies = [
+        {
+            "legal_name": "李娜",
+            "id_number": valid_id(date(1999, 3, 12)),
+            "phone": "13912345678",
+            "is_student": False,
+            "tracks": ["pre_sales"],
+        },
+        {
+            "legal_name": "李娜",
+            "id_number": valid_id(date(1998, 4, 13)),
+            "phone": "13912345678",
+            "is_student": False,
+            "tracks": ["pre_sales"],
+        },
+    ]
+    responses = await concurrently(client, *(("POST", url, {"json": b, "headers": worker.headers}) for b in bodies))
+    assert sorted(r.status_code for r in responses) == [201, 409]
+    loser = next(r for r in responses if r.status_code == 409).json()
+    assert loser["errors"][0]["rule"] in ("already_applied", "duplicate")

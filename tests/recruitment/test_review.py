@@ -71,7 +71,7 @@ SORTS = [
     ("legal_name", [1, 3, 0, 2]),
     ("age", [1, 2, 0, 3]),  # youngest first
     ("-age", [3, 0, 2, 1]),
-    ("status", [3, 0, 1, 2]),  # rejected before typing, then by arrival
+    ("status", [0, 1, 2, 3]),  # pipeline order: typing comes before rejected (the end), then by arrival
 ]
 FILTERS = [
     ({"status": "typing"}, [0, 1, 2]),
@@ -201,3 +201,11 @@ async def test_csv_cells_cannot_become_formulas(client, admin, make_round, new_w
         assert cells["legal_name"] == "'-Anna"
         assert cells["status_reason"][1:] in FORMULAS and cells["status_reason"][0] == "'"
         assert not any(cell[:1] in ("=", "+", "-", "@") for cell in row)
+
+
+async def test_counts_by_status(client, admin, reviewed, session) -> None:
+    from recruitment.service import count_by_status
+
+    round_, _ids, _ = reviewed
+    assert await count_by_status(session, uuid.UUID(round_["id"])) == {"typing": 3, "rejected": 1}
+    assert await count_by_status(session, uuid.uuid4()) == {}

@@ -252,9 +252,11 @@ async def test_open_and_close_follow_the_round_lifecycle(client, admin, clock, m
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
     assert_problem(await client.post(f"{base}/close", headers=admin), 409, "status", "not_open")
     assert_problem(await client.post(f"{base}/open", headers=admin), 409, "status", "not_draft")
-    # a closed round does not change at all
+    # a closed round changes only its quota (its waitlisted applicants may still get places)
     assert_problem(await client.patch(base, json={"title": "再开"}, headers=admin), 409, "status", "closed")
-    assert_problem(await client.patch(base, json={"quota": 50}, headers=admin), 409, "status", "closed")
+    assert_problem(await client.patch(base, json={"quota": 60, "min_age": 20}, headers=admin), 409, "status", "closed")
+    raised = await client.patch(base, json={"quota": 60}, headers=admin)
+    assert raised.status_code == 200 and raised.json()["quota"] == 60 and raised.json()["status"] == "closed"
     # a round whose closing time has passed cannot open
     late = await make_round(
         opened=False,
@@ -266,3 +268,14 @@ async def test_open_and_close_follow_the_round_lifecycle(client, admin, clock, m
     assert (await get_round(client, admin, late["id"]))["status"] == "draft"
     clock.advance(seconds=-1)
     assert (await client.post(f"/api/admin/rounds/{late['id']}/open", headers=admin)).status_code == 200
+
+
+async def test_a_module_a_round_requires_cannot_be_retired(client, admin, make_round, make_module) -> None:
+    """Retiring it would leave the round's trainees unable ever to finish; closed rounds no longer hold it."""
+    module = await make_module()
+    round_ = await make_round(training_module_ids=[module["id"]])
+    url = f"/api/admin/training-modules/{module['id']}"
+    assert_problem(await client.patch(url, json={"active": False}, headers=admin), 409, "active", "required_by_round")
+    assert (await client.post(f"/api/admin/rounds/{round_['id']}/close", headers=admin)).status_code == 200
+    retired = await client.patch(url, json={"active": False}, headers=admin)
+    assert retired.status_code == 200 and retired.json()["active"] is False

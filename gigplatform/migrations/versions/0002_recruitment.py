@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 11:45:17.490511
+Create Date: 2026-11-25 11:53:29.222193
 """
 
 from collections.abc import Sequence
@@ -136,6 +136,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_applications")),
         sa.UniqueConstraint("round_id", "id_hash", name=op.f("uq_applications_round_id_id_hash")),
+        sa.UniqueConstraint("round_id", "user_id", name=op.f("uq_applications_round_id_user_id")),
     )
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.create_index("ix_applications_identity_retry", ["status", "identity_retry_at"], unique=False)
