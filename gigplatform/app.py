@@ -17,6 +17,7 @@ from litestar.response import Response
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from exams.api import CONTROLLERS as EXAM_CONTROLLERS
 from gigplatform import jobs
 from gigplatform.accounts import service as accounts
 from gigplatform.accounts.api import CONTROLLERS as ACCOUNT_CONTROLLERS
@@ -119,7 +120,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         }
     )
     app = Litestar(
-        route_handlers=[health, ready, *ACCOUNT_CONTROLLERS, *RECRUITMENT_CONTROLLERS, *pages.ROUTES],
+        route_handlers=[
+            health,
+            ready,
+            *ACCOUNT_CONTROLLERS,
+            *RECRUITMENT_CONTROLLERS,
+            *EXAM_CONTROLLERS,
+            *pages.ROUTES,
+        ],
         dependencies={
             "db_session": Provide(provide_session),
             "kit": Provide(provide_kit, sync_to_thread=False),

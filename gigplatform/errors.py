@@ -128,6 +128,7 @@ _RULES = (
     (re.compile(r"JSON is malformed|malformed|decode", re.I), "json"),
 )
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+_UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
 _AT_PATH = re.compile(r" - at `\$\.?([^`]*)`")
 
 
@@ -145,7 +146,7 @@ def _validation_errors(exc: ValidationException) -> list[FieldError]:
         key = str(item.get("key") or "")
         if key == "data":  # Litestar's name for the whole body; the message names the field itself
             key = ""
-        if m := _MISSING_FIELD.search(message):
+        if m := _MISSING_FIELD.search(message) or _UNKNOWN_FIELD.search(message):
             key = key or m.group(1)
         if m := _AT_PATH.search(message):
             key = key or m.group(1)

@@ -1,5 +1,6 @@
 """Every domain's models, imported so that Alembic and the tests see one complete metadata."""
 
+from exams import models as _exams  # noqa: F401
 from gigplatform.accounts import models as _accounts  # noqa: F401
 from gigplatform.db import Base
 from recruitment import models as _recruitment  # noqa: F401

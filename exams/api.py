@@ -1,0 +1,164 @@
+"""JSON API of the question bank (admins): create, edit into new versions, retire, search, import, export."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from exams import service
+from exams.models import Question, QuestionVersion
+from exams.schemas import (
+    ImportReportOut,
+    Option,
+    QuestionIn,
+    QuestionOut,
+    QuestionPage,
+    QuestionPatch,
+    RejectedError,
+    RejectedRowOut,
+    Turn,
+    VersionOut,
+)
+from gigplatform.db import DbSession
+from gigplatform.errors import InvalidInput
+from gigplatform.security import CurrentPrincipal, Kit, admin_only
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def question_out(question: Question, version: QuestionVersion) -> QuestionOut:
+    return QuestionOut(
+        question.id,
+        question.code,
+        version.version,
+        version.id,
+        question.active,
+        version.category.value,
+        version.type.value,
+        version.difficulty,
+        version.prompt,
+        [Turn(**t) for t in version.dialogue],
+        [Option(**o) for o in version.options],
+        version.explanation,
+        question.created_at,
+        question.updated_at,
+    )
+
+
+def _input(data: QuestionIn | QuestionPatch) -> service.QuestionInput:
+    values: dict[str, Any] = {}
+    for name in data.__struct_fields__:
+        value = getattr(data, name)
+        if isinstance(value, list):
+            value = [{f: getattr(item, f) for f in item.__struct_fields__} for item in value]
+        values[name] = value
+    return service.QuestionInput(**values)
+
+
+class QuestionController(Controller):
+    path = "/api/admin/questions"
+    tags = ["exams: question bank"]
+    guards = [admin_only]
+
+    @post("/", operation_id="createQuestion")
+    async def create(
+        self, data: JSONBody[QuestionIn], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+    ) -> QuestionOut:
+        return question_out(*await service.create_question(db_session, kit, principal, _input(data)))
+
+    @get("/", operation_id="listQuestions")
+    async def list_questions(
+        self,
+        db_session: DbSession,
+        category: FromQuery[str | None] = None,
+        type: FromQuery[str | None] = None,
+        active: FromQuery[bool | None] = None,
+        q: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
+    ) -> QuestionPage:
+        filters = service.QuestionFilter(category, type, active, q, limit, offset)
+        rows, total = await service.list_questions(db_session, filters)
+        return QuestionPage([question_out(qn, v) for qn, v in rows], total, limit, offset)
+
+    @get("/{question_id:uuid}", operation_id="getQuestion")
+    async def show(self, question_id: FromPath[uuid.UUID], db_session: DbSession) -> QuestionOut:
+        return question_out(*await service.access_question(db_session, question_id))
+
+    @get("/{question_id:uuid}/versions", operation_id="listQuestionVersions")
+    async def versions(self, question_id: FromPath[uuid.UUID], db_session: DbSession) -> list[VersionOut]:
+        return [
+            VersionOut(
+                v.id,
+                v.version,
+                v.category.value,
+                v.type.value,
+                v.difficulty,
+                v.prompt,
+                [Turn(**t) for t in v.dialogue],
+                [Option(**o) for o in v.options],
+                v.explanation,
+                v.created_at,
+            )
+            for v in await service.question_versions(db_session, question_id)
+        ]
+
+    @patch("/{question_id:uuid}", operation_id="updateQuestion")
+    async def update(
+        self,
+        question_id: FromPath[uuid.UUID],
+        data: JSONBody[QuestionPatch],
+        db_session: DbSession,
+        kit: Kit,
+        principal: CurrentPrincipal,
+    ) -> QuestionOut:
+        return question_out(*await service.update_question(db_session, kit, principal, question_id, _input(data)))
+
+    @post("/import", operation_id="importQuestions", status_code=HTTP_200_OK)
+    async def import_bank(
+        self, request: Request[Any, Any, Any], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+    ) -> ImportReportOut:
+        """The body is the bank itself: JSON (application/json) or CSV (text/csv), as the export writes them."""
+        body = await request.body()
+        if len(body) > IMPORT_MAX_BYTES:
+            raise InvalidInput("The file may be at most 5 MB.", field="body", rule="too_large")
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media == "text/csv":
+            rows = service.parse_csv_bank(body)
+        elif media in ("application/json", ""):
+            rows = service.parse_json_bank(body)
+        else:
+            raise InvalidInput("Send application/json or text/csv.", field="content-type", rule="one_of")
+        report = await service.import_questions(db_session, kit, principal, rows)
+        return ImportReportOut(
+            report.created,
+            report.updated,
+            report.unchanged,
+            [
+                RejectedRowOut(r.row, r.code, [RejectedError(e.field, e.rule, e.message) for e in r.errors])
+                for r in report.rejected
+            ],
+        )
+
+    @get("/export", operation_id="exportQuestions")
+    async def export(self, db_session: DbSession, format: FromQuery[str] = "json") -> Response[str]:
+        if format == "csv":
+            return Response(
+                await service.export_csv(db_session),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": 'attachment; filename="question-bank.csv"'},
+            )
+        if format != "json":
+            raise InvalidInput("format is json or csv.", field="format", rule="one_of")
+        return Response(
+            await service.export_json(db_session),
+            media_type="application/json",
+            headers={"Content-Disposition": 'attachment; filename="question-bank.json"'},
+        )
+
+
+CONTROLLERS = [QuestionController]

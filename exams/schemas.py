@@ -1,0 +1,102 @@
+"""Request and response shapes of the exams API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+import msgspec
+
+Category = Literal["platform_rules", "service_skills", "scenario"]
+Kind = Literal["single", "multiple", "true_false", "scenario"]
+
+
+class Turn(msgspec.Struct, forbid_unknown_fields=True):
+    speaker: Literal["buyer", "agent"]
+    text: str
+
+
+class Option(msgspec.Struct, forbid_unknown_fields=True):
+    key: str
+    text: str
+    correct: bool
+
+
+class QuestionIn(msgspec.Struct, forbid_unknown_fields=True):
+    category: Category
+    type: Kind
+    difficulty: int
+    prompt: str
+    options: list[Option]
+    code: str | None = None
+    dialogue: list[Turn] = msgspec.field(default_factory=list)
+    explanation: str = ""
+    active: bool = True
+
+
+class QuestionPatch(msgspec.Struct, forbid_unknown_fields=True):
+    category: Category | None = None
+    type: Kind | None = None
+    difficulty: int | None = None
+    prompt: str | None = None
+    options: list[Option] | None = None
+    dialogue: list[Turn] | None = None
+    explanation: str | None = None
+    active: bool | None = None
+
+
+class QuestionOut(msgspec.Struct):
+    id: uuid.UUID
+    code: str
+    version: int
+    version_id: uuid.UUID
+    active: bool
+    category: str
+    type: str
+    difficulty: int
+    prompt: str
+    dialogue: list[Turn]
+    options: list[Option]
+    explanation: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class QuestionPage(msgspec.Struct):
+    items: list[QuestionOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class VersionOut(msgspec.Struct):
+    id: uuid.UUID
+    version: int
+    category: str
+    type: str
+    difficulty: int
+    prompt: str
+    dialogue: list[Turn]
+    options: list[Option]
+    explanation: str
+    created_at: datetime
+
+
+class RejectedError(msgspec.Struct):
+    field: str
+    rule: str
+    message: str
+
+
+class RejectedRowOut(msgspec.Struct):
+    row: int
+    code: str | None
+    errors: list[RejectedError]
+
+
+class ImportReportOut(msgspec.Struct):
+    created: int
+    updated: int
+    unchanged: int
+    rejected: list[RejectedRowOut]

@@ -1,0 +1,469 @@
+"""The question bank: validated questions kept in versions, searched, retired, imported and exported.
+
+Editing a question's content writes its next version and leaves the old one untouched, so an attempt that holds
+a version id keeps exactly what it was asked. Import takes every valid row and reports each rejected one with the
+field and rule it broke; nothing of a rejected row is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from exams.models import Question, QuestionCategory, QuestionType, QuestionVersion
+from gigplatform.db import uuid7
+from gigplatform.errors import Conflict, FieldError, InvalidInput, NotFound
+from gigplatform.security import Principal, SecurityKit
+
+BANK_FORMAT = "gigplatform-question-bank"
+CONTENT_FIELDS = ("category", "type", "difficulty", "prompt", "dialogue", "options", "explanation")
+OPTION_KEYS = "ABCDEF"
+CSV_OPTIONS = 6
+CSV_COLUMNS = (
+    "code",
+    "category",
+    "type",
+    "difficulty",
+    "prompt",
+    "dialogue",
+    "option_a",
+    "option_b",
+    "option_c",
+    "option_d",
+    "option_e",
+    "option_f",
+    "correct",
+    "explanation",
+    "active",
+)
+IMPORT_MAX_ROWS = 2000
+
+
+@dataclass
+class QuestionInput:
+    """A question as given by an admin, a JSON file or a CSV row; None means "not given" in an update."""
+
+    code: str | None = None
+    category: str | None = None
+    type: str | None = None
+    difficulty: int | None = None
+    prompt: str | None = None
+    dialogue: list[dict[str, Any]] | None = None
+    options: list[dict[str, Any]] | None = None
+    explanation: str | None = None
+    active: bool | None = None
+
+    def given(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def _problems(values: dict[str, Any]) -> list[FieldError]:
+    """Every rule a complete question breaks (not just the first), so an import report is useful."""
+    found: list[FieldError] = []
+
+    def bad(field_name: str, rule: str, message: str) -> None:
+        found.append(FieldError(field_name, rule, message))
+
+    code = values.get("code")
+    if code is not None and not (1 <= len(code) <= 40 and all(c.isalnum() or c in "-_." for c in code)):
+        bad("code", "format", "The code is 1 to 40 letters, digits, '-', '_' or '.'.")
+    if values.get("category") not in QuestionCategory.__members__.values():
+        bad("category", "one_of", "The category is platform_rules, service_skills or scenario.")
+    kind = values.get("type")
+    if kind not in QuestionType.__members__.values():
+        bad("type", "one_of", "The type is single, multiple, true_false or scenario.")
+    difficulty = values.get("difficulty")
+    if not isinstance(difficulty, int) or isinstance(difficulty, bool) or not 1 <= difficulty <= 5:
+        bad("difficulty", "range", "The difficulty is a whole number from 1 to 5.")
+    prompt = values.get("prompt")
+    if not isinstance(prompt, str) or not 1 <= len(prompt.strip()) <= 2000:
+        bad("prompt", "length", "The question needs 1 to 2000 characters.")
+    explanation = values.get("explanation", "")
+    if not isinstance(explanation, str) or len(explanation) > 2000:
+        bad("explanation", "max_length", "The explanation may have at most 2000 characters.")
+    dialogue = values.get("dialogue") or []
+    if not isinstance(dialogue, list) or any(
+        not isinstance(t, dict) or t.get("speaker") not in ("buyer", "agent") or not str(t.get("text", "")).strip()
+        for t in dialogue
+    ):
+        bad("dialogue", "format", "Each dialogue turn is {speaker: buyer|agent, text}.")
+    elif kind == QuestionType.SCENARIO and not 1 <= len(dialogue) <= 12:
+        bad("dialogue", "required", "A scenario question needs a dialogue of 1 to 12 turns.")
+    elif kind != QuestionType.SCENARIO and dialogue:
+        bad("dialogue", "scenario_only", "Only scenario questions carry a dialogue.")
+    options = values.get("options")
+    if not isinstance(options, list) or any(
+        not isinstance(o, dict) or not str(o.get("text", "")).strip() or not isinstance(o.get("correct"), bool)
+        for o in options
+    ):
+        bad("options", "format", "Each option is {key, text, correct: true|false}.")
+        return found
+    keys = [str(o.get("key", "")) for o in options]
+    correct = sum(o["correct"] for o in options)
+    if len(set(keys)) != len(keys) or any(not k for k in keys):
+        bad("options", "unique_keys", "Every option needs its own key.")
+    if kind == QuestionType.TRUE_FALSE:
+        if sorted(keys) != ["F", "T"] or correct != 1:
+            bad("options", "true_false", "A true/false question has options T and F, one of them correct.")
+    elif kind in (QuestionType.SINGLE, QuestionType.SCENARIO):
+        if not 2 <= len(options) <= 6:
+            bad("options", "count", "A single-answer question has 2 to 6 options.")
+        if correct != 1:
+            bad("options", "exactly_one_correct", "A single-answer question has exactly one correct option.")
+    elif kind == QuestionType.MULTIPLE:
+        if not 3 <= len(options) <= 6:
+            bad("options", "count", "A multiple-answer question has 3 to 6 options.")
+        if correct < 2:
+            bad("options", "at_least_two_correct", "A multiple-answer question has at least two correct options.")
+    return found
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    content = {k: values.get(k) for k in CONTENT_FIELDS}
+    content["category"], content["type"] = QuestionCategory(content["category"]), QuestionType(content["type"])
+    content["prompt"] = content["prompt"].strip()
+    content["explanation"] = (content.get("explanation") or "").strip()
+    content["dialogue"] = [{"speaker": t["speaker"], "text": str(t["text"]).strip()} for t in content["dialogue"] or []]
+    content["options"] = [
+        {"key": str(o["key"]), "text": str(o["text"]).strip(), "correct": o["correct"]} for o in content["options"]
+    ]
+    return content
+
+
+def _raise_first(problems: list[FieldError]) -> None:
+    if problems:
+        raise InvalidInput(problems[0].message, errors=problems)
+
+
+async def access_question(session: AsyncSession, question_id: uuid.UUID) -> tuple[Question, QuestionVersion]:
+    row = (
+        await session.execute(
+            select(Question, QuestionVersion)
+            .join(
+                QuestionVersion,
+                and_(QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.current_version),
+            )
+            .where(Question.id == question_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound("No such question.", field="question_id", rule="exists")
+    return row[0], row[1]
+
+
+def _version(
+    question: Question, number: int, content: dict[str, Any], principal: Principal | None, kit: SecurityKit
+) -> QuestionVersion:
+    return QuestionVersion(
+        id=uuid7(),
+        question_id=question.id,
+        version=number,
+        created_at=kit.clock.now(),
+        created_by=principal.user_id if principal else None,
+        **content,
+    )
+
+
+async def create_question(
+    session: AsyncSession, kit: SecurityKit, principal: Principal | None, data: QuestionInput, *, commit: bool = True
+) -> tuple[Question, QuestionVersion]:
+    values = {"explanation": "", "dialogue": [], **data.given()}
+    _raise_first(_problems(values))
+    code = values.get("code") or f"q-{uuid7().hex[-10:]}"
+    if await session.scalar(select(Question.id).where(Question.code == code)):
+        raise Conflict("Another question has this code.", field="code", rule="unique")
+    now = kit.clock.now()
+    question = Question(
+        id=uuid7(), code=code, current_version=1, active=values.get("active", True), created_at=now, updated_at=now
+    )
+    session.add(question)
+    await session.flush()
+    version = _version(question, 1, _clean(values), principal, kit)
+    session.add(version)
+    if commit:
+        await session.commit()
+    return question, version
+
+
+async def update_question(
+    session: AsyncSession,
+    kit: SecurityKit,
+    principal: Principal | None,
+    question_id: uuid.UUID,
+    data: QuestionInput,
+    *,
+    commit: bool = True,
+) -> tuple[Question, QuestionVersion]:
+    """Changed content writes the next version; retiring or restoring (active) does not."""
+    question, current = await access_question(session, question_id)
+    changes = data.given()
+    if "code" in changes and changes["code"] != question.code:
+        raise InvalidInput("A question's code cannot change.", field="code", rule="immutable")
+    merged = {**{k: getattr(current, k) for k in CONTENT_FIELDS}, **changes}
+    merged["category"], merged["type"] = str(merged["category"]), str(merged["type"])
+    _raise_first(_problems(merged))
+    content = _clean(merged)
+    old = {k: getattr(current, k) for k in CONTENT_FIELDS}
+    old["category"], old["type"] = current.category.value, current.type.value
+    if content != old:
+        current = _version(question, question.current_version + 1, content, principal, kit)
+        session.add(current)
+        question.current_version += 1
+    if "active" in changes:
+        question.active = changes["active"]
+    question.updated_at = kit.clock.now()
+    if commit:
+        await session.commit()
+    return question, current
+
+
+@dataclass
+class QuestionFilter:
+    category: str | None = None
+    type: str | None = None
+    active: bool | None = None
+    search: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+async def list_questions(
+    session: AsyncSession, filters: QuestionFilter
+) -> tuple[list[tuple[Question, QuestionVersion]], int]:
+    if filters.category is not None and filters.category not in QuestionCategory.__members__.values():
+        raise InvalidInput("Unknown category.", field="category", rule="one_of")
+    if filters.type is not None and filters.type not in QuestionType.__members__.values():
+        raise InvalidInput("Unknown type.", field="type", rule="one_of")
+    if not 1 <= filters.limit <= 500:
+        raise InvalidInput("limit is 1 to 500.", field="limit", rule="range")
+    if filters.offset < 0:
+        raise InvalidInput("offset is at least 0.", field="offset", rule="range")
+    query = select(Question, QuestionVersion).join(
+        QuestionVersion,
+        and_(QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.current_version),
+    )
+    if filters.category:
+        query = query.where(QuestionVersion.category == filters.category)
+    if filters.type:
+        query = query.where(QuestionVersion.type == filters.type)
+    if filters.active is not None:
+        query = query.where(Question.active.is_(filters.active))
+    if filters.search and filters.search.strip():
+        needle = f"%{filters.search.strip()}%"
+        query = query.where(
+            or_(
+                QuestionVersion.prompt.ilike(needle),
+                Question.code.ilike(needle),
+                QuestionVersion.explanation.ilike(needle),
+            )
+        )
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.execute(query.order_by(Question.code).limit(filters.limit).offset(filters.offset))
+    return [(q, v) for q, v in rows.all()], total or 0
+
+
+async def question_versions(session: AsyncSession, question_id: uuid.UUID) -> list[QuestionVersion]:
+    await access_question(session, question_id)
+    return list(
+        await session.scalars(
+            select(QuestionVersion).where(QuestionVersion.question_id == question_id).order_by(QuestionVersion.version)
+        )
+    )
+
+
+# --- import and export ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RejectedRow:
+    row: int  # 1-based: the n-th question of the file (for CSV, the n-th data line)
+    code: str | None
+    errors: list[FieldError]
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[RejectedRow] = field(default_factory=list)
+
+
+def _row_input(raw: Any) -> tuple[QuestionInput | None, list[FieldError]]:
+    if not isinstance(raw, dict):
+        return None, [FieldError("row", "format", "Each question is a JSON object.")]
+    known = {k: raw[k] for k in ("code", *CONTENT_FIELDS, "active") if k in raw}
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        return None, [FieldError(unknown[0], "unknown_field", f"Unknown field {unknown[0]!r}.")]
+    if not isinstance(known.get("code"), str) or not known["code"].strip():
+        return None, [FieldError("code", "required", "Every imported question needs a code, to match it again.")]
+    if "active" in known and not isinstance(known["active"], bool):
+        return None, [FieldError("active", "type", "active is true or false.")]
+    return QuestionInput(**known), []
+
+
+def parse_json_bank(body: bytes) -> list[Any]:
+    try:
+        document = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"The file is not valid JSON: {exc}", field="body", rule="json") from exc
+    if (
+        isinstance(document, dict)
+        and document.get("format") == BANK_FORMAT
+        and isinstance(document.get("questions"), list)
+    ):
+        return document["questions"]
+    if isinstance(document, list):
+        return document
+    raise InvalidInput(f'Expected {{"format": "{BANK_FORMAT}", "questions": [...]}}.', field="body", rule="format")
+
+
+def parse_csv_bank(body: bytes) -> list[Any]:
+    """CSV rows in the export's columns; options in option_a.., the correct keys in `correct` ("A" or "A,C")."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("The CSV file must be UTF-8.", field="body", rule="encoding") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in ("code", "category", "type", "prompt", "correct") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InvalidInput(f"The CSV header lacks {missing[0]}.", field="body", rule="columns")
+    rows: list[Any] = []
+    for line in reader:
+        correct = {k.strip().upper() for k in (line.get("correct") or "").split(",") if k.strip()}
+        kind = (line.get("type") or "").strip()
+        if kind == QuestionType.TRUE_FALSE:
+            options = [
+                {"key": "T", "text": "正确", "correct": "T" in correct},
+                {"key": "F", "text": "错误", "correct": "F" in correct},
+            ]
+        else:
+            options = [
+                {"key": key, "text": (line.get(f"option_{key.lower()}") or "").strip(), "correct": key in correct}
+                for key in OPTION_KEYS[:CSV_OPTIONS]
+                if (line.get(f"option_{key.lower()}") or "").strip()
+            ]
+        dialogue = []
+        for turn in (line.get("dialogue") or "").splitlines():
+            speaker, _, said = turn.partition(":")
+            dialogue.append({"speaker": speaker.strip(), "text": said.strip()})
+        difficulty_raw = (line.get("difficulty") or "").strip()
+        row: dict[str, Any] = {
+            "code": (line.get("code") or "").strip(),
+            "category": (line.get("category") or "").strip(),
+            "type": kind,
+            "difficulty": int(difficulty_raw) if difficulty_raw.isdigit() else difficulty_raw,
+            "prompt": line.get("prompt") or "",
+            "dialogue": dialogue,
+            "options": options,
+            "explanation": line.get("explanation") or "",
+        }
+        active = (line.get("active") or "").strip().lower()
+        if active:
+            row["active"] = active in ("1", "true", "yes", "是")
+        rows.append(row)
+    return rows
+
+
+async def import_questions(
+    session: AsyncSession, kit: SecurityKit, principal: Principal | None, rows: list[Any]
+) -> ImportReport:
+    """Creates new codes, versions changed ones, skips identical ones; each rejected row is reported, not written."""
+    if len(rows) > IMPORT_MAX_ROWS:
+        raise InvalidInput(f"At most {IMPORT_MAX_ROWS} questions per import.", field="body", rule="too_many")
+    report = ImportReport()
+    seen: set[str] = set()
+    for n, raw in enumerate(rows, start=1):
+        data, problems = _row_input(raw)
+        code = data.code.strip() if data and data.code else (raw.get("code") if isinstance(raw, dict) else None)
+        if data is not None and code in seen:
+            problems = [FieldError("code", "duplicate_in_file", "This code appears earlier in the file.")]
+        if data is not None and not problems:
+            data.code = code
+            values = {"explanation": "", "dialogue": [], **data.given()}
+            problems = _problems(values)
+        if problems:
+            report.rejected.append(RejectedRow(n, code if isinstance(code, str) else None, problems))
+            continue
+        assert data is not None and code is not None
+        seen.add(code)
+        existing = await session.scalar(select(Question).where(Question.code == code))
+        if existing is None:
+            await create_question(session, kit, principal, data, commit=False)
+            report.created += 1
+        else:
+            before = existing.current_version
+            await update_question(session, kit, principal, existing.id, data, commit=False)
+            if existing.current_version != before:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+    await session.commit()
+    return report
+
+
+def question_document(question: Question, version: QuestionVersion) -> dict[str, Any]:
+    return {
+        "code": question.code,
+        "category": version.category.value,
+        "type": version.type.value,
+        "difficulty": version.difficulty,
+        "prompt": version.prompt,
+        "dialogue": version.dialogue,
+        "options": version.options,
+        "explanation": version.explanation,
+        "active": question.active,
+    }
+
+
+async def _all_current(session: AsyncSession) -> list[tuple[Question, QuestionVersion]]:
+    rows, total = await list_questions(session, QuestionFilter(limit=500))
+    offset = len(rows)
+    while offset < total:
+        more, _ = await list_questions(session, QuestionFilter(limit=500, offset=offset))
+        rows += more
+        offset += len(more)
+    return rows
+
+
+async def export_json(session: AsyncSession) -> str:
+    questions = [question_document(q, v) for q, v in await _all_current(session)]
+    return json.dumps({"format": BANK_FORMAT, "version": 1, "questions": questions}, ensure_ascii=False, indent=2)
+
+
+async def export_csv(session: AsyncSession) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for question, version in await _all_current(session):
+        options = {o["key"]: o["text"] for o in version.options}
+        correct = ",".join(o["key"] for o in version.options if o["correct"])
+        choice_columns = (
+            ["" for _ in range(CSV_OPTIONS)]
+            if version.type == QuestionType.TRUE_FALSE
+            else [options.get(key, "") for key in OPTION_KEYS[:CSV_OPTIONS]]
+        )
+        writer.writerow(
+            [
+                question.code,
+                version.category.value,
+                version.type.value,
+                version.difficulty,
+                version.prompt,
+                "\n".join(f"{t['speaker']}: {t['text']}" for t in version.dialogue),
+                *choice_columns,
+                correct,
+                version.explanation,
+                "true" if question.active else "false",
+            ]
+        )
+    return out.getvalue()
