@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigplatform import demo_recruitment
+from gigplatform import demo_exams, demo_recruitment
 from gigplatform.accounts import service as accounts
 from gigplatform.accounts.models import Role, User
 from gigplatform.clock import SystemClock
@@ -67,9 +67,9 @@ async def load(settings: Settings) -> tuple[tuple[DemoLogin, ...], bool]:
             if admin is None or any(w is None for w in workers):
                 return ALL, created
             principals = [Principal(w.id, w.role.value, "demo") for w in workers if w is not None]
-            created |= await demo_recruitment.load(
-                session, kit, Principal(admin.id, admin.role.value, "demo"), principals
-            )
+            admin_principal = Principal(admin.id, admin.role.value, "demo")
+            created |= await demo_recruitment.load(session, kit, admin_principal, principals)
+            created |= await demo_exams.load(session, kit, admin_principal)
         return ALL, created
     finally:
         await engine.dispose()

@@ -68,6 +68,8 @@ async def test_demo_loads_once_and_prints_logins(cli_env, client, capsys) -> Non
     assert len(open_round["training_module_ids"]) == 3
     modules = (await client.get("/api/admin/training-modules", headers=admin)).json()
     assert all(m["body_markdown"].startswith("# ") for m in modules)
+    questions = (await client.get("/api/admin/questions", headers=admin)).json()
+    assert questions["total"] >= 40
 
 
 def test_production_without_secrets_refuses_to_start(monkeypatch, tmp_path, capsys) -> None:

@@ -323,3 +323,17 @@ async def test_csv_export_round_trips_and_bad_rows_are_reported(client, admin) -
         (1, "exactly_one_correct"),
         (2, "range"),
     ]
+
+
+async def test_the_demo_bank_imports_whole(client, admin) -> None:
+    """The bank `gigplatform demo` ships: 40+ questions over the three categories and four types, none rejected."""
+    from gigplatform.demo_exams import BANK_FILE
+
+    headers = {**admin, "content-type": "application/json"}
+    report = (await client.post(f"{URL}/import", content=BANK_FILE.read_bytes(), headers=headers)).json()
+    assert report["rejected"] == [] and report["created"] >= 40
+    page = (await client.get(URL, params={"limit": 500}, headers=admin)).json()
+    assert {q["category"] for q in page["items"]} == {"platform_rules", "service_skills", "scenario"}
+    assert {q["type"] for q in page["items"]} == {"single", "multiple", "true_false", "scenario"}
+    again = (await client.post(f"{URL}/import", content=BANK_FILE.read_bytes(), headers=headers)).json()
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, report["created"])
