@@ -10,8 +10,11 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from exams import service
-from exams.models import Question, QuestionVersion
+from exams.models import Blueprint, Question, QuestionVersion
 from exams.schemas import (
+    BlueprintIn,
+    BlueprintOut,
+    BlueprintPatch,
     ImportReportOut,
     Option,
     QuestionIn,
@@ -161,4 +164,59 @@ class QuestionController(Controller):
         )
 
 
-CONTROLLERS = [QuestionController]
+def blueprint_out(b: Blueprint) -> BlueprintOut:
+    return BlueprintOut(
+        b.id,
+        b.title,
+        b.round_id,
+        b.track,
+        dict(b.per_category),
+        sum(b.per_category.values()),
+        b.shuffle_options,
+        b.time_limit_minutes,
+        b.pass_mark,
+        b.attempts_allowed,
+        b.cooldown_hours,
+        b.show_answers,
+        b.partial_credit,
+        b.created_at,
+        b.updated_at,
+    )
+
+
+def _blueprint_input(data: BlueprintIn | BlueprintPatch) -> service.BlueprintInput:
+    values = {name: getattr(data, name) for name in data.__struct_fields__}
+    if values.get("per_category") is not None:
+        values["per_category"] = {str(k): v for k, v in values["per_category"].items()}
+    return service.BlueprintInput(**values)
+
+
+class BlueprintController(Controller):
+    """Exam blueprints: how many questions of each category, and how the exam runs."""
+
+    path = "/api/admin/exams"
+    tags = ["exams: blueprints"]
+    guards = [admin_only]
+
+    @post("/", operation_id="createBlueprint")
+    async def create(self, data: JSONBody[BlueprintIn], db_session: DbSession, kit: Kit) -> BlueprintOut:
+        return blueprint_out(await service.create_blueprint(db_session, kit, _blueprint_input(data)))
+
+    @get("/", operation_id="listBlueprints")
+    async def list_blueprints(
+        self, db_session: DbSession, round_id: FromQuery[uuid.UUID | None] = None
+    ) -> list[BlueprintOut]:
+        return [blueprint_out(b) for b in await service.list_blueprints(db_session, round_id)]
+
+    @get("/{blueprint_id:uuid}", operation_id="getBlueprint")
+    async def show(self, blueprint_id: FromPath[uuid.UUID], db_session: DbSession) -> BlueprintOut:
+        return blueprint_out(await service.access_blueprint(db_session, blueprint_id))
+
+    @patch("/{blueprint_id:uuid}", operation_id="updateBlueprint")
+    async def update(
+        self, blueprint_id: FromPath[uuid.UUID], data: JSONBody[BlueprintPatch], db_session: DbSession, kit: Kit
+    ) -> BlueprintOut:
+        return blueprint_out(await service.update_blueprint(db_session, kit, blueprint_id, _blueprint_input(data)))
+
+
+CONTROLLERS = [QuestionController, BlueprintController]

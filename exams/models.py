@@ -55,3 +55,26 @@ class QuestionVersion(UUIDPrimaryKey, Base):
     explanation: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
+
+
+class Blueprint(UUIDPrimaryKey, Base):
+    """How an exam is drawn and run: questions per category, shuffling, time limit, pass mark, attempts, cool-down,
+    and what the candidate sees afterwards. One per round, or per round and track."""
+
+    __tablename__ = "exam_blueprints"
+
+    title: Mapped[str] = mapped_column(String(120))
+    round_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("recruitment_rounds.id", ondelete="CASCADE"), index=True
+    )
+    track: Mapped[str | None] = mapped_column(String(16))
+    per_category: Mapped[dict[str, int]] = mapped_column(JSON)
+    shuffle_options: Mapped[bool] = mapped_column(Boolean, default=True)
+    time_limit_minutes: Mapped[int] = mapped_column(Integer)
+    pass_mark: Mapped[int] = mapped_column(Integer)  # percent of the points
+    attempts_allowed: Mapped[int] = mapped_column(Integer)
+    cooldown_hours: Mapped[int] = mapped_column(Integer)
+    show_answers: Mapped[bool] = mapped_column(Boolean, default=False)
+    partial_credit: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

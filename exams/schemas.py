@@ -100,3 +100,47 @@ class ImportReportOut(msgspec.Struct):
     updated: int
     unchanged: int
     rejected: list[RejectedRowOut]
+
+
+class BlueprintIn(msgspec.Struct, forbid_unknown_fields=True):
+    title: str
+    per_category: dict[Category, int]
+    round_id: uuid.UUID | None = None
+    track: Literal["pre_sales", "after_sales", "complaints"] | None = None
+    shuffle_options: bool = True
+    time_limit_minutes: int = 30
+    pass_mark: int = 80
+    attempts_allowed: int = 3
+    cooldown_hours: int = 24
+    show_answers: bool = False
+    partial_credit: bool = False
+
+
+class BlueprintPatch(msgspec.Struct, forbid_unknown_fields=True):
+    title: str | None = None
+    per_category: dict[Category, int] | None = None
+    shuffle_options: bool | None = None
+    time_limit_minutes: int | None = None
+    pass_mark: int | None = None
+    attempts_allowed: int | None = None
+    cooldown_hours: int | None = None
+    show_answers: bool | None = None
+    partial_credit: bool | None = None
+
+
+class BlueprintOut(msgspec.Struct):
+    id: uuid.UUID
+    title: str
+    round_id: uuid.UUID | None
+    track: str | None
+    per_category: dict[str, int]
+    question_count: int
+    shuffle_options: bool
+    time_limit_minutes: int
+    pass_mark: int
+    attempts_allowed: int
+    cooldown_hours: int
+    show_answers: bool
+    partial_credit: bool
+    created_at: datetime
+    updated_at: datetime

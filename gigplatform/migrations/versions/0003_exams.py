@@ -1,8 +1,8 @@
-"""exams: question bank with versions
+"""exams: question bank with versions, blueprints
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-25 12:00:30.768755
+Create Date: 2026-11-25 12:08:28.890616
 """
 
 from collections.abc import Sequence
@@ -81,8 +81,38 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_exam_question_versions")),
         sa.UniqueConstraint("question_id", "version", name=op.f("uq_exam_question_versions_question_id_version")),
     )
+    op.create_table(
+        "exam_blueprints",
+        sa.Column("title", sa.String(length=120), nullable=False),
+        sa.Column("round_id", sa.Uuid(), nullable=True),
+        sa.Column("track", sa.String(length=16), nullable=True),
+        sa.Column("per_category", sa.JSON(), nullable=False),
+        sa.Column("shuffle_options", sa.Boolean(), nullable=False),
+        sa.Column("time_limit_minutes", sa.Integer(), nullable=False),
+        sa.Column("pass_mark", sa.Integer(), nullable=False),
+        sa.Column("attempts_allowed", sa.Integer(), nullable=False),
+        sa.Column("cooldown_hours", sa.Integer(), nullable=False),
+        sa.Column("show_answers", sa.Boolean(), nullable=False),
+        sa.Column("partial_credit", sa.Boolean(), nullable=False),
+        sa.Column("created_at", gigplatform.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", gigplatform.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["round_id"],
+            ["recruitment_rounds.id"],
+            name=op.f("fk_exam_blueprints_round_id_recruitment_rounds"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_exam_blueprints")),
+    )
+    with op.batch_alter_table("exam_blueprints", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_exam_blueprints_round_id"), ["round_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("exam_blueprints", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_exam_blueprints_round_id"))
+
+    op.drop_table("exam_blueprints")
     op.drop_table("exam_question_versions")
     op.drop_table("exam_questions")
