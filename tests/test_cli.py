@@ -70,6 +70,8 @@ async def test_demo_loads_once_and_prints_logins(cli_env, client, capsys) -> Non
     assert all(m["body_markdown"].startswith("# ") for m in modules)
     questions = (await client.get("/api/admin/questions", headers=admin)).json()
     assert questions["total"] >= 40
+    (blueprint,) = (await client.get("/api/admin/exams", params={"round_id": open_round["id"]}, headers=admin)).json()
+    assert blueprint["question_count"] == 20 and blueprint["pass_mark"] == 80
 
 
 def test_production_without_secrets_refuses_to_start(monkeypatch, tmp_path, capsys) -> None:
