@@ -17,6 +17,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from litestar.datastructures import State
 
+from gigplatform.accounts import service as accounts
 from recruitment import service as recruitment
 
 log = logging.getLogger("gigplatform.jobs")
@@ -39,9 +40,15 @@ async def close_expired_rounds(state: State) -> int:
         return await recruitment.close_expired_rounds(session, state.kit)
 
 
+async def prune_sign_in_records(state: State) -> int:
+    async with state.sessionmaker() as session:
+        return await accounts.prune_sign_in_records(session, state.kit)
+
+
 JOBS = (
     Job("retry_identity_checks", timedelta(minutes=1), retry_identity_checks),
     Job("close_expired_rounds", timedelta(minutes=1), close_expired_rounds),
+    Job("prune_sign_in_records", timedelta(hours=1), prune_sign_in_records),
 )
 
 

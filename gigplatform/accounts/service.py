@@ -514,3 +514,14 @@ def shop_permission(need: ShopPermission):
         return await access_shop(db_session, principal, shop_id, need)
 
     return provide_shop
+
+
+async def prune_sign_in_records(session: AsyncSession, kit: SecurityKit) -> int:
+    """Scheduled: deletes refresh tokens a day past expiry (reuse of an expired token no longer needs detecting)
+    and failed sign-ins older than the counting window. Idempotent; returns how many rows went."""
+    now = kit.clock.now()
+    window = timedelta(minutes=kit.settings.login_failure_window_minutes)
+    tokens = await session.execute(delete(RefreshToken).where(RefreshToken.expires_at < now - timedelta(days=1)))
+    failures = await session.execute(delete(LoginFailure).where(LoginFailure.failed_at <= now - window))
+    await session.commit()
+    return (tokens.rowcount or 0) + (failures.rowcount or 0)

@@ -245,3 +245,22 @@ async def test_old_failures_are_pruned(client, clock, session) -> None:
     clock.advance(minutes=16)
     await client.post("/api/auth/login", json=bad)
     assert await session.scalar(select(func.count()).select_from(LoginFailure)) == 1
+
+
+async def test_the_pruning_job_removes_only_dead_sign_in_records(client, clock, session, kit) -> None:
+    from sqlalchemy import func, select
+
+    from gigplatform.accounts.models import LoginFailure, RefreshToken
+    from gigplatform.accounts.service import prune_sign_in_records
+
+    await register(client, "13912345678")
+    old = await sign_in(client, "13912345678")
+    await client.post("/api/auth/login", json={"login": "13900000000", "password": "wrong1234"})
+    assert await prune_sign_in_records(session, kit) == 0  # nothing is dead yet
+    clock.advance(days=31, seconds=1)  # the first token expired (30 days) more than a day ago
+    fresh = await sign_in(client, "13912345678")
+    assert await prune_sign_in_records(session, kit) == 2  # the expired token and the stale failure
+    assert await session.scalar(select(func.count()).select_from(RefreshToken)) == 1
+    assert await session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+    assert (await client.post("/api/auth/refresh", json={"refresh_token": fresh["refresh_token"]})).status_code == 200
+    assert (await client.post("/api/auth/refresh", json={"refresh_token": old["refresh_token"]})).status_code == 401
