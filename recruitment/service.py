@@ -89,6 +89,7 @@ REASONS = {
     "identity_mismatch": N_("The name does not match the ID number."),
     "identity_verified": N_("Identity verified; the typing test is next."),
     "identity_taken": N_("This person is already verified on another account."),
+    "identity_other_person": N_("This account is already verified as another person."),
     "typing_passed": N_("Typing test passed: %(cpm)s characters a minute, %(accuracy)s%% accurate."),
     "typing_failed_out": N_("The typing test was not passed in %(attempts)s attempts."),
     "exam_unlocked": N_("All required training modules are completed; the exam is unlocked."),
@@ -229,6 +230,27 @@ async def _claim(session: AsyncSession, application: Application, at: datetime) 
         )
 
 
+def _system_move(
+    session: AsyncSession,
+    application: Application,
+    to: ApplicationStatus,
+    at: datetime,
+    code: str,
+    detail: str = "",
+    **params: Any,
+) -> None:
+    """`_move` made by the platform itself, for one of the REASONS."""
+    _move(
+        session,
+        application,
+        to,
+        at=at,
+        actor=Actor.SYSTEM,
+        actor_id=None,
+        reason=because(code, detail=detail, **params),
+    )
+
+
 async def _required_module_ids(session: AsyncSession, round_id: uuid.UUID) -> list[uuid.UUID]:
     rows = await session.scalars(
         select(RoundTrainingModule.module_id)
@@ -266,15 +288,7 @@ async def _enter_training(
     """typing -> training, and straight on to the exam when the round's modules are already read."""
     _move(session, application, S.TRAINING, at=at, actor=actor, actor_id=actor_id, reason=reason)
     if await _training_done(session, application.user_id, application.round_id):
-        _move(
-            session,
-            application,
-            S.EXAM,
-            at=at,
-            actor=Actor.SYSTEM,
-            actor_id=None,
-            reason=because("exam_unlocked"),
-        )
+        _system_move(session, application, S.EXAM, at, "exam_unlocked")
 
 
 async def certify(
@@ -659,15 +673,7 @@ async def submit_application(
             reason_code="submitted",
         )
     )
-    _move(
-        session,
-        application,
-        S.IDENTITY_PENDING,
-        at=now,
-        actor=Actor.SYSTEM,
-        actor_id=None,
-        reason=because("identity_checking"),
-    )
+    _system_move(session, application, S.IDENTITY_PENDING, now, "identity_checking")
     try:
         await session.commit()
     except IntegrityError as exc:  # a concurrent application won the race the checks above could not see
@@ -728,42 +734,18 @@ async def _run_identity_check(
         return
     application.identity_retry_at = None
     if not verdict.matched:
-        _move(
-            session,
-            application,
-            S.SCREENING_FAILED,
-            at=now,
-            actor=Actor.SYSTEM,
-            actor_id=None,
-            reason=because("identity_mismatch", detail=verdict.reason),
-        )
+        _system_move(session, application, S.SCREENING_FAILED, now, "identity_mismatch", detail=verdict.reason)
         await session.commit()
         return
     bound = await session.get(PersonIdentity, application.id_hash)
     if bound is not None and bound.user_id != application.user_id:
         # verified on another account after this application passed its checks (both applied at once)
-        _move(
-            session,
-            application,
-            S.SCREENING_FAILED,
-            at=now,
-            actor=Actor.SYSTEM,
-            actor_id=None,
-            reason=because("identity_taken"),
-        )
+        _system_move(session, application, S.SCREENING_FAILED, now, "identity_taken")
         await session.commit()
         return
     if bound is None:
         session.add(PersonIdentity(id_hash=application.id_hash, user_id=application.user_id, verified_at=now))
-    _move(
-        session,
-        application,
-        S.TYPING,
-        at=now,
-        actor=Actor.SYSTEM,
-        actor_id=None,
-        reason=because("identity_verified"),
-    )
+    _system_move(session, application, S.TYPING, now, "identity_verified")
     application_id, id_hash, user_id = application.id, application.id_hash, application.user_id
     try:
         await session.commit()
@@ -779,27 +761,10 @@ async def _run_identity_check(
         application.identity_attempts += 1
         application.identity_retry_at = None
         if bound is not None and bound.user_id == user_id:
-            _move(
-                session,
-                application,
-                S.TYPING,
-                at=now,
-                actor=Actor.SYSTEM,
-                actor_id=None,
-                reason=because("identity_verified"),
-            )
+            _system_move(session, application, S.TYPING, now, "identity_verified")
         else:
-            _move(
-                session,
-                application,
-                S.SCREENING_FAILED,
-                at=now,
-                actor=Actor.SYSTEM,
-                actor_id=None,
-                reason=because("identity_taken")
-                if bound is not None
-                else said("This account is already verified as another person."),
-            )
+            code = "identity_taken" if bound is not None else "identity_other_person"
+            _system_move(session, application, S.SCREENING_FAILED, now, code)
         await session.commit()
 
 
@@ -1212,16 +1177,13 @@ async def _fail_late_test(
     now = kit.clock.now()
     test.submitted_at = now
     test.typed_chars, test.cpm, test.accuracy_bp, test.passed = 0, 0, 0, False
+    _reject_when_out_of_attempts(session, application, round_, now)
+
+
+def _reject_when_out_of_attempts(session: AsyncSession, application: Application, round_: Round, at: datetime) -> None:
+    """After a failed typing attempt: the last one allowed rejects the application."""
     if application.typing_attempts_used >= round_.typing_attempts:
-        _move(
-            session,
-            application,
-            S.REJECTED,
-            at=now,
-            actor=Actor.SYSTEM,
-            actor_id=None,
-            reason=because("typing_failed_out", attempts=round_.typing_attempts),
-        )
+        _system_move(session, application, S.REJECTED, at, "typing_failed_out", attempts=round_.typing_attempts)
 
 
 async def submit_typing_test(
@@ -1266,16 +1228,8 @@ async def submit_typing_test(
                 actor_id=None,
                 reason=because("typing_passed", cpm=cpm, accuracy=f"{accuracy_bp / 100:.1f}"),
             )
-        elif application.typing_attempts_used >= round_.typing_attempts:
-            _move(
-                session,
-                application,
-                S.REJECTED,
-                at=now,
-                actor=Actor.SYSTEM,
-                actor_id=None,
-                reason=because("typing_failed_out", attempts=round_.typing_attempts),
-            )
+        else:
+            _reject_when_out_of_attempts(session, application, round_, now)
     await session.commit()
     return TypingOutcome(test, application, _attempts_left(application, round_))
 
@@ -1396,16 +1350,19 @@ async def my_training(session: AsyncSession, kit: SecurityKit, principal: Princi
     return [_progress(modules[m], progress.get(m), now) for m in ordered if m in modules]
 
 
+async def _reading(session: AsyncSession, user_id: uuid.UUID, module_id: uuid.UUID) -> TrainingProgress | None:
+    """The person's reading of a module, if they ever opened it."""
+    return await session.scalar(
+        select(TrainingProgress).where(TrainingProgress.user_id == user_id, TrainingProgress.module_id == module_id)
+    )
+
+
 async def open_module(
     session: AsyncSession, kit: SecurityKit, principal: Principal, module_id: uuid.UUID
 ) -> ModuleProgress:
     """Opening a module starts its reading clock (once: reopening keeps the first start)."""
     module = await access_module(session, module_id)
-    progress = await session.scalar(
-        select(TrainingProgress).where(
-            TrainingProgress.user_id == principal.user_id, TrainingProgress.module_id == module.id
-        )
-    )
+    progress = await _reading(session, principal.user_id, module_id)
     if progress is None:
         progress = TrainingProgress(
             id=uuid7(), user_id=principal.user_id, module_id=module.id, started_at=kit.clock.now()
@@ -1416,11 +1373,7 @@ async def open_module(
         except IntegrityError:  # opened in another tab at the same moment
             await session.rollback()  # expires `module`: load it again rather than touch it
             module = await access_module(session, module_id)
-            progress = await session.scalar(
-                select(TrainingProgress).where(
-                    TrainingProgress.user_id == principal.user_id, TrainingProgress.module_id == module_id
-                )
-            )
+            progress = await _reading(session, principal.user_id, module_id)
     return _progress(module, progress, kit.clock.now())
 
 
@@ -1431,11 +1384,7 @@ async def complete_module(
     move on to the exam. Returns the progress and the applications that moved.
     """
     module = await access_module(session, module_id)
-    progress = await session.scalar(
-        select(TrainingProgress).where(
-            TrainingProgress.user_id == principal.user_id, TrainingProgress.module_id == module.id
-        )
-    )
+    progress = await _reading(session, principal.user_id, module_id)
     now = kit.clock.now()
     if progress is None:
         raise InvalidInput("Open the module and read it first.", field="module_id", rule="not_started")
@@ -1463,15 +1412,7 @@ async def complete_module(
         if not await _training_done(session, principal.user_id, application.round_id):
             continue
         if await _try_claim(session, application, now):
-            _move(
-                session,
-                application,
-                S.EXAM,
-                at=now,
-                actor=Actor.SYSTEM,
-                actor_id=None,
-                reason=because("exam_unlocked"),
-            )
+            _system_move(session, application, S.EXAM, now, "exam_unlocked")
             moved.append(application)
     await session.commit()
     return _progress(module, progress, now), moved
