@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ENVIRONMENTS = ("development", "test", "production")
 
@@ -110,28 +111,17 @@ class Settings:
         if production and database_url.startswith("sqlite") and env_vars.get("GIG_ALLOW_SQLITE") != "1":
             raise ConfigError("GIG_DATABASE_URL must point at PostgreSQL in production (or set GIG_ALLOW_SQLITE=1)")
 
-        def integer(name: str, default: int) -> int:
+        def number(name: str, default: float, kind: type = int, what: str = "a whole number", least: float = 1) -> Any:
+            """A numeric variable: `kind` (int or float), at least `least`, the default when unset."""
             raw = env_vars.get(name)
             if raw is None or raw == "":
                 return default
             try:
-                value = int(raw)
+                value = kind(raw)
             except ValueError as exc:
-                raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
-            if value <= 0:
-                raise ConfigError(f"{name} must be positive")
-            return value
-
-        def decimal(name: str, default: float) -> float:
-            raw = env_vars.get(name)
-            if raw is None or raw == "":
-                return default
-            try:
-                value = float(raw)
-            except ValueError as exc:
-                raise ConfigError(f"{name} must be a number of seconds, not {raw!r}") from exc
-            if value <= 0:
-                raise ConfigError(f"{name} must be positive")
+                raise ConfigError(f"{name} must be {what}, not {raw!r}") from exc
+            if value < least:
+                raise ConfigError(f"{name} must be positive" if least > 0 else f"{name} must be {what}, not {raw!r}")
             return value
 
         identity_provider = env_vars.get("GIG_IDENTITY_PROVIDER", "local")
@@ -140,9 +130,6 @@ class Settings:
         identity_url = env_vars.get("GIG_IDENTITY_URL") or None
         if identity_provider == "http" and not identity_url:
             raise ConfigError("GIG_IDENTITY_URL is required when GIG_IDENTITY_PROVIDER=http")
-        retries_raw = env_vars.get("GIG_IDENTITY_RETRIES", "2")
-        if not retries_raw.isdigit():
-            raise ConfigError(f"GIG_IDENTITY_RETRIES must be a whole number, not {retries_raw!r}")
         jobs_raw = env_vars.get("GIG_RUN_JOBS", "1")
         if jobs_raw not in ("0", "1"):
             raise ConfigError(f"GIG_RUN_JOBS must be 0 or 1, not {jobs_raw!r}")
@@ -153,16 +140,18 @@ class Settings:
             field_key=field_key,
             env=env,
             redis_url=env_vars.get("GIG_REDIS_URL") or None,
-            access_token_minutes=integer("GIG_ACCESS_TOKEN_MINUTES", 15),
-            refresh_token_days=integer("GIG_REFRESH_TOKEN_DAYS", 30),
-            login_max_failures=integer("GIG_LOGIN_MAX_FAILURES", 5),
-            login_failure_window_minutes=integer("GIG_LOGIN_FAILURE_WINDOW_MINUTES", 15),
+            access_token_minutes=number("GIG_ACCESS_TOKEN_MINUTES", 15),
+            refresh_token_days=number("GIG_REFRESH_TOKEN_DAYS", 30),
+            login_max_failures=number("GIG_LOGIN_MAX_FAILURES", 5),
+            login_failure_window_minutes=number("GIG_LOGIN_FAILURE_WINDOW_MINUTES", 15),
             identity_provider=identity_provider,
             identity_url=identity_url,
             identity_token=env_vars.get("GIG_IDENTITY_TOKEN") or None,
-            identity_timeout_seconds=decimal("GIG_IDENTITY_TIMEOUT_SECONDS", 5.0),
-            identity_retries=int(retries_raw),
-            identity_recheck_minutes=integer("GIG_IDENTITY_RECHECK_MINUTES", 5),
+            identity_timeout_seconds=number(
+                "GIG_IDENTITY_TIMEOUT_SECONDS", 5.0, float, "a number of seconds", least=0.001
+            ),
+            identity_retries=number("GIG_IDENTITY_RETRIES", 2, least=0),
+            identity_recheck_minutes=number("GIG_IDENTITY_RECHECK_MINUTES", 5),
             run_jobs=jobs_raw == "1",
             var_dir=var_dir,
         )

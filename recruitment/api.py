@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, Response, get, patch, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
@@ -148,11 +148,19 @@ def module_out(progress: service.ModuleProgress, with_body: bool = False) -> Mod
 
 
 def review_filters(
-    status: str | None, track: str | None, is_student: bool | None, sort: str | None, limit: int = 50, offset: int = 0
+    status: FromQuery[str | None] = None,
+    track: FromQuery[str | None] = None,
+    is_student: FromQuery[bool | None] = None,
+    sort: FromQuery[str | None] = None,
+    limit: FromQuery[int] = 50,
+    offset: FromQuery[int] = 0,
 ) -> service.ApplicationFilter:
-    return service.ApplicationFilter(
-        status=status, track=track, is_student=is_student, sort=sort, limit=limit, offset=offset
-    )
+    """The review's query parameters, shared by the list and its CSV export."""
+    return service.ApplicationFilter(status, track, is_student, sort, limit, offset)
+
+
+ReviewFilter = NamedDependency[service.ApplicationFilter]
+REVIEW_FILTER = {"filters": Provide(review_filters, sync_to_thread=False)}
 
 
 class AdminRoundController(Controller):
@@ -192,35 +200,18 @@ class AdminRoundController(Controller):
     async def close(self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit) -> RoundOut:
         return (await rounds_out(db_session, [await service.close_round(db_session, kit, round_id)]))[0]
 
-    @get("/{round_id:uuid}/applications", operation_id="reviewApplications")
+    @get("/{round_id:uuid}/applications", operation_id="reviewApplications", dependencies=REVIEW_FILTER)
     async def applications(
-        self,
-        round_id: FromPath[uuid.UUID],
-        db_session: DbSession,
-        kit: Kit,
-        status: FromQuery[str | None] = None,
-        track: FromQuery[str | None] = None,
-        is_student: FromQuery[bool | None] = None,
-        sort: FromQuery[str | None] = None,
-        limit: FromQuery[int] = 50,
-        offset: FromQuery[int] = 0,
+        self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, filters: ReviewFilter
     ) -> ApplicationPage:
-        filters = review_filters(status, track, is_student, sort, limit, offset)
         rows, total = await service.review_applications(db_session, round_id, filters)
-        return ApplicationPage([admin_application_out(a, kit) for a in rows], total, limit, offset)
+        return ApplicationPage([admin_application_out(a, kit) for a in rows], total, filters.limit, filters.offset)
 
-    @get("/{round_id:uuid}/applications.csv", operation_id="exportApplications")
+    @get("/{round_id:uuid}/applications.csv", operation_id="exportApplications", dependencies=REVIEW_FILTER)
     async def export(
-        self,
-        round_id: FromPath[uuid.UUID],
-        db_session: DbSession,
-        kit: Kit,
-        status: FromQuery[str | None] = None,
-        track: FromQuery[str | None] = None,
-        is_student: FromQuery[bool | None] = None,
-        sort: FromQuery[str | None] = None,
+        self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, filters: ReviewFilter
     ) -> Response[str]:
-        body = await service.export_csv(db_session, kit, round_id, review_filters(status, track, is_student, sort))
+        body = await service.export_csv(db_session, kit, round_id, filters)
         return Response(
             body,
             media_type="text/csv; charset=utf-8",

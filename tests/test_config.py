@@ -56,6 +56,7 @@ def test_every_variable_is_read(tmp_path) -> None:
         ({"GIG_IDENTITY_PROVIDER": "http"}, "GIG_IDENTITY_URL is required"),
         ({"GIG_IDENTITY_TIMEOUT_SECONDS": "soon"}, "number of seconds"),
         ({"GIG_IDENTITY_RETRIES": "-1"}, "whole number"),
+        ({"GIG_IDENTITY_TIMEOUT_SECONDS": "0"}, "positive"),
         ({"GIG_RUN_JOBS": "yes"}, "0 or 1"),
         (
             {
@@ -70,3 +71,7 @@ def test_every_variable_is_read(tmp_path) -> None:
 def test_bad_configuration_fails_at_start_up(tmp_path, env, message) -> None:
     with pytest.raises(ConfigError, match=message):
         Settings.from_env({"GIG_VAR_DIR": str(tmp_path), **env})
+
+
+def test_zero_retries_is_allowed(tmp_path) -> None:
+    assert Settings.from_env({"GIG_VAR_DIR": str(tmp_path), "GIG_IDENTITY_RETRIES": "0"}).identity_retries == 0

@@ -32,6 +32,10 @@ def _pair(tokens: SessionTokens) -> TokenPairOut:
     return TokenPairOut(tokens.access_token, tokens.refresh_token, tokens.expires_in)
 
 
+def _shop(access: service.ShopAccess) -> ShopOut:
+    return ShopOut(access.shop.id, access.shop.name, access.member.permission.value, access.shop.created_at)
+
+
 def _member(member: ShopMember, user: User) -> MemberOut:
     return MemberOut(member.id, user.id, user.login, user.display_name, member.permission.value, member.created_at)
 
@@ -81,12 +85,12 @@ class ShopController(Controller):
         self, data: JSONBody[ShopIn], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> ShopOut:
         shop = await service.create_shop(db_session, kit, principal, name=data.name)
-        return ShopOut(shop.id, shop.name, ShopPermission.OWNER.value, shop.created_at)
+        return ShopOut(shop.id, shop.name, ShopPermission.OWNER.value, shop.created_at)  # its creator owns it
 
     @get("/", operation_id="listShops")
     async def list_shops(self, db_session: DbSession, principal: CurrentPrincipal) -> list[ShopOut]:
         rows = await service.list_shops(db_session, principal)
-        return [ShopOut(a.shop.id, a.shop.name, a.member.permission.value, a.shop.created_at) for a in rows]
+        return [_shop(a) for a in rows]
 
     @get(
         "/{shop_id:uuid}",
@@ -94,15 +98,13 @@ class ShopController(Controller):
         dependencies={"shop": Provide(service.shop_permission(ShopPermission.READ_ONLY))},
     )
     async def show(self, shop: NamedDependency[service.ShopAccess]) -> ShopOut:
-        return ShopOut(shop.shop.id, shop.shop.name, shop.member.permission.value, shop.shop.created_at)
+        return _shop(shop)
 
     @patch("/{shop_id:uuid}", operation_id="renameShop")
     async def rename(
         self, shop_id: FromPath[uuid.UUID], data: JSONBody[ShopIn], db_session: DbSession, principal: CurrentPrincipal
     ) -> ShopOut:
-        shop = await service.rename_shop(db_session, principal, shop_id, name=data.name)
-        access = await service.access_shop(db_session, principal, shop.id)
-        return ShopOut(shop.id, shop.name, access.member.permission.value, shop.created_at)
+        return _shop(await service.rename_shop(db_session, principal, shop_id, name=data.name))
 
     @get("/{shop_id:uuid}/members", operation_id="listShopMembers")
     async def members(

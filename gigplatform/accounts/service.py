@@ -409,11 +409,11 @@ async def access_shop(
     return ShopAccess(shop, member)
 
 
-async def rename_shop(session: AsyncSession, principal: Principal, shop_id: uuid.UUID, *, name: str) -> Shop:
+async def rename_shop(session: AsyncSession, principal: Principal, shop_id: uuid.UUID, *, name: str) -> ShopAccess:
     access = await access_shop(session, principal, shop_id, ShopPermission.CONFIGURATION)
     access.shop.name = check_shop_name(name, field="name")
     await session.commit()
-    return access.shop
+    return access
 
 
 async def list_members(
