@@ -7,8 +7,9 @@ Every helper goes through the HTTP API, so the tests exercise what a browser or 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -24,6 +25,7 @@ from stdnum.cn import ric
 from gigplatform.accounts import service as accounts
 from gigplatform.clock import FakeClock
 from gigplatform.config import Settings
+from gigplatform.db import make_engine, make_sessionmaker
 from gigplatform.security import SecurityKit
 from tests.conftest import PASSWORD, assert_problem, bearer, make_settings, register, sign_in
 
@@ -70,6 +72,25 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 async def make_admin(client: Client, session: AsyncSession, kit: SecurityKit, login: str) -> Headers:
     await accounts.create_admin(session, kit, login=login, password=PASSWORD, display_name="招募管理员")
     return bearer(await sign_in(client, login))
+
+
+@contextlib.asynccontextmanager
+async def scheduler_state(app: Litestar, settings: Settings) -> AsyncIterator[Any]:
+    """The app's state as a scheduler in this event loop sees it: its own engine (pools are bound to one loop),
+    so it also stands for a second app instance sharing the database."""
+    engine = make_engine(settings.database_url)
+    state = type(app.state)(dict(app.state))
+    state.sessionmaker = make_sessionmaker(engine)
+    try:
+        yield state
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def job_state(app: Litestar, settings: Settings) -> AsyncIterator[Any]:
+    async with scheduler_state(app, settings) as state:
+        yield state
 
 
 @pytest.fixture

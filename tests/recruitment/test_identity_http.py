@@ -7,9 +7,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
-from collections.abc import AsyncIterator, Iterator
-from datetime import date, timedelta
+from collections.abc import Iterator
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -17,9 +16,9 @@ import pytest
 from stdnum.cn import ric
 
 from gigplatform import jobs
-from gigplatform.accounts import service as accounts
 from recruitment.identity import HttpIdentityProvider, IdentityUnavailable, ResidentId
 from tests.conftest import assert_problem, bearer, register, sign_in
+from tests.recruitment.conftest import scheduler_state
 
 TIMEOUT = 0.3
 
@@ -171,40 +170,13 @@ async def test_down_means_unreachable(verifier) -> None:
 
 
 @pytest.fixture
-async def job_state(app, settings) -> AsyncIterator[Any]:
-    """The app's state as a scheduler in this event loop sees it (its own engine: pools are bound to a loop)."""
-    from gigplatform.db import make_engine, make_sessionmaker
-
-    engine = make_engine(settings.database_url)
-    state = type(app.state)(dict(app.state))
-    state.sessionmaker = make_sessionmaker(engine)
-    yield state
-    await engine.dispose()
-
-
-@pytest.fixture
-async def setup(client, session, kit, clock, verifier, app) -> dict[str, Any]:
+async def setup(client, admin, make_round, verifier, app) -> dict[str, Any]:
     """An open round, a worker, and the app using the fake verifier (no real backoff sleeps)."""
-    await accounts.create_admin(session, kit, login="admin@example.com", password="abc12345", display_name="管理员")
-    admin = bearer(await sign_in(client, "admin@example.com"))
-    now = clock.now()
-    created = await client.post(
-        "/api/admin/rounds",
-        headers=admin,
-        json={
-            "title": "2026 春季云客服招募",
-            "tracks": ["pre_sales", "after_sales"],
-            "quota": 10,
-            "opens_at": (now - timedelta(days=1)).isoformat(),
-            "closes_at": (now + timedelta(days=30)).isoformat(),
-        },
-    )
-    round_id = created.json()["id"]
-    assert (await client.post(f"/api/admin/rounds/{round_id}/open", headers=admin)).status_code == 200
+    round_ = await make_round()
     await register(client, "13912345678")
     worker = bearer(await sign_in(client, "13912345678"))
     app.state.identity_provider = provider(verifier.url, retries=1)
-    return {"round": round_id, "worker": worker, "admin": admin}
+    return {"round": round_["id"], "worker": worker, "admin": admin}
 
 
 def application_body(number: str | None = None) -> dict[str, Any]:
@@ -292,8 +264,6 @@ async def test_two_instances_running_the_job_check_each_application_once(
     """Two schedulers (two app processes) sweeping at the same moment: each waiting application is claimed once."""
     import asyncio
 
-    from gigplatform.db import make_engine, make_sessionmaker
-
     verifier.stop()
     ids = []
     for n in range(3):
@@ -311,14 +281,8 @@ async def test_two_instances_running_the_job_check_each_application_once(
     verifier.start()
     verifier.requests.clear()
     clock.advance(minutes=5)
-    other_engine = make_engine(settings.database_url)
-    other_state = type(app.state)(dict(app.state))
-    other_state.sessionmaker = make_sessionmaker(other_engine)
-    try:
-        counts = await asyncio.gather(jobs.retry_identity_checks(job_state), jobs.retry_identity_checks(other_state))
-    finally:
-        await other_engine.dispose()
+    async with scheduler_state(app, settings) as other_instance:
+        counts = await asyncio.gather(jobs.retry_identity_checks(job_state), jobs.retry_identity_checks(other_instance))
     assert sum(counts) == 3
     assert sorted(r["body"]["id_number"][6:14] for r in verifier.requests) == ["19950110", "19950111", "19950112"]
-    for application_id in ids:
-        assert uuid.UUID(application_id)
+    assert len(set(ids)) == 3
