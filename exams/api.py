@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import math
 import uuid
+from datetime import datetime
 from typing import Any
 
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.status_codes import HTTP_200_OK
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from exams import service
-from exams.models import Blueprint, Question, QuestionVersion
+from exams.models import AttemptStatus, Blueprint, Question, QuestionVersion
 from exams.schemas import (
+    AnswerIn,
+    AnswerOut,
+    ApplicationExamsOut,
+    AttemptOut,
+    AttemptQuestionOut,
+    AttemptSummaryOut,
     BlueprintIn,
     BlueprintOut,
     BlueprintPatch,
+    ChoiceOut,
+    ExamStandingOut,
     ImportReportOut,
+    ItemStatOut,
+    ItemStatsOut,
     Option,
     QuestionIn,
     QuestionOut,
@@ -23,14 +35,14 @@ from exams.schemas import (
     QuestionPatch,
     RejectedError,
     RejectedRowOut,
+    ReviewItemOut,
+    StartAttemptIn,
     Turn,
     VersionOut,
 )
 from gigplatform.db import DbSession
 from gigplatform.errors import InvalidInput
-from gigplatform.security import CurrentPrincipal, Kit, admin_only
-
-IMPORT_MAX_BYTES = 5 * 1024 * 1024
+from gigplatform.security import CurrentPrincipal, Kit, admin_only, authenticated
 
 
 def question_out(question: Question, version: QuestionVersion) -> QuestionOut:
@@ -127,7 +139,7 @@ class QuestionController(Controller):
     ) -> ImportReportOut:
         """The body is the bank itself: JSON (application/json) or CSV (text/csv), as the export writes them."""
         body = await request.body()
-        if len(body) > IMPORT_MAX_BYTES:
+        if len(body) > service.IMPORT_MAX_BYTES:
             raise InvalidInput("The file may be at most 5 MB.", field="body", rule="too_large")
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media == "text/csv":
@@ -212,6 +224,31 @@ class BlueprintController(Controller):
     async def show(self, blueprint_id: FromPath[uuid.UUID], db_session: DbSession) -> BlueprintOut:
         return blueprint_out(await service.access_blueprint(db_session, blueprint_id))
 
+    @get("/{blueprint_id:uuid}/item-stats", operation_id="blueprintItemStats")
+    async def item_stats(self, blueprint_id: FromPath[uuid.UUID], db_session: DbSession) -> ItemStatsOut:
+        """Which questions tell strong candidates from weak ones, and which are too easy or too hard."""
+        stats = await service.item_stats(db_session, blueprint_id)
+        return ItemStatsOut(
+            stats.blueprint.id,
+            stats.attempts,
+            _score(stats.mean_score_bp),
+            [
+                ItemStatOut(
+                    s.question.id,
+                    s.question.code,
+                    s.version.prompt,
+                    s.version.category.value,
+                    s.version.type.value,
+                    s.question.active,
+                    s.answered,
+                    None if s.p_value is None else round(s.p_value, 4),
+                    None if s.point_biserial is None else round(s.point_biserial, 4),
+                    s.flag,
+                )
+                for s in stats.items
+            ],
+        )
+
     @patch("/{blueprint_id:uuid}", operation_id="updateBlueprint")
     async def update(
         self, blueprint_id: FromPath[uuid.UUID], data: JSONBody[BlueprintPatch], db_session: DbSession, kit: Kit
@@ -219,4 +256,156 @@ class BlueprintController(Controller):
         return blueprint_out(await service.update_blueprint(db_session, kit, blueprint_id, _blueprint_input(data)))
 
 
-CONTROLLERS = [QuestionController, BlueprintController]
+def _score(score_bp: int | float | None) -> float | None:
+    return None if score_bp is None else round(score_bp / 100, 2)
+
+
+def _seconds_left(deadline: datetime, now: datetime) -> int:
+    return max(0, math.ceil((deadline - now).total_seconds()))
+
+
+def attempt_out(view: service.AttemptView, now: datetime) -> AttemptOut:
+    a = view.attempt
+    active = a.status == AttemptStatus.ACTIVE
+    standing = view.standing
+    return AttemptOut(
+        a.id,
+        a.application_id,
+        a.blueprint_id,
+        view.blueprint_title,
+        list(a.tracks),
+        a.number,
+        a.status.value,
+        a.submitted_by.value if a.submitted_by else None,
+        a.started_at,
+        a.deadline,
+        a.submitted_at,
+        now,
+        _seconds_left(a.deadline, now) if active else 0,
+        round((a.deadline - a.started_at).total_seconds() / 60),
+        [
+            AttemptQuestionOut(
+                q.item.question_id,
+                q.item.position,
+                q.version.category.value,
+                q.version.type.value,
+                q.version.prompt,
+                [Turn(**t) for t in q.version.dialogue],
+                [ChoiceOut(o["key"], o["text"]) for o in q.options],
+                list(q.item.choice_ids or []),
+            )
+            for q in view.questions
+        ],
+        _score(a.score_bp),
+        a.correct_count,
+        len(view.questions),
+        a.pass_mark,
+        a.passed,
+        standing.blueprint.attempts_allowed if standing else a.number,
+        standing.attempts_left if standing else 0,
+        standing.next_attempt_at if standing else None,
+        view.application_status,
+        [
+            ReviewItemOut(
+                q.item.question_id,
+                list(q.item.choice_ids or []),
+                q.correct_keys,
+                (q.item.credit_bp or 0) / 10000,
+                q.version.explanation,
+            )
+            for q in view.questions
+        ]
+        if view.review_allowed
+        else None,
+    )
+
+
+class AttemptController(Controller):
+    """A candidate's exam: start it from the application, answer as they go, hand it in, read the result."""
+
+    tags = ["exams: attempts"]
+    guards = [authenticated]
+
+    @post("/api/applications/{application_id:uuid}/exam-attempts", operation_id="startExamAttempt")
+    async def start(
+        self,
+        application_id: FromPath[uuid.UUID],
+        db_session: DbSession,
+        kit: Kit,
+        principal: CurrentPrincipal,
+        data: JSONBody[StartAttemptIn | None] = None,
+    ) -> Response[AttemptOut]:
+        attempt = await service.start_attempt(
+            db_session, kit, principal, application_id, data.track if data is not None else None
+        )
+        view = await service.attempt_view(db_session, kit, attempt)
+        return Response(attempt_out(view, kit.clock.now()), status_code=HTTP_201_CREATED)
+
+    @get("/api/applications/{application_id:uuid}/exam-attempts", operation_id="listExamAttempts")
+    async def overview(
+        self, application_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+    ) -> ApplicationExamsOut:
+        application, standings = await service.exam_standings(db_session, kit, principal, application_id)
+        attempts = sorted((a for s in standings for a in s.attempts), key=lambda a: (a.started_at, a.id))
+        return ApplicationExamsOut(
+            [
+                ExamStandingOut(
+                    s.blueprint.id,
+                    s.blueprint.title,
+                    s.choice.tracks,
+                    s.blueprint.attempts_allowed,
+                    len(s.attempts),
+                    s.passed,
+                    _score(s.best_score_bp),
+                    s.active.id if s.active else None,
+                    s.next_attempt_at,
+                    application.status.value in service.EXAM_STAGES and s.refusal() is None,
+                )
+                for s in standings
+            ],
+            [
+                AttemptSummaryOut(
+                    a.id,
+                    a.blueprint_id,
+                    a.number,
+                    a.status.value,
+                    a.started_at,
+                    a.submitted_at,
+                    _score(a.score_bp),
+                    a.passed,
+                )
+                for a in attempts
+            ],
+        )
+
+    @get("/api/exam-attempts/{attempt_id:uuid}", operation_id="getExamAttempt")
+    async def show(
+        self, attempt_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+    ) -> AttemptOut:
+        attempt = await service.read_attempt(db_session, kit, principal, attempt_id)
+        return attempt_out(await service.attempt_view(db_session, kit, attempt), kit.clock.now())
+
+    @put("/api/exam-attempts/{attempt_id:uuid}/answers/{question_id:uuid}", operation_id="saveExamAnswer")
+    async def answer(
+        self,
+        attempt_id: FromPath[uuid.UUID],
+        question_id: FromPath[uuid.UUID],
+        data: JSONBody[AnswerIn],
+        db_session: DbSession,
+        kit: Kit,
+        principal: CurrentPrincipal,
+    ) -> AnswerOut:
+        saved = await service.save_answer(db_session, kit, principal, attempt_id, question_id, data.choice_ids)
+        return AnswerOut(
+            saved.question_id, saved.choice_ids, saved.saved_at, _seconds_left(saved.deadline, saved.saved_at)
+        )
+
+    @post("/api/exam-attempts/{attempt_id:uuid}/submit", operation_id="submitExamAttempt", status_code=HTTP_200_OK)
+    async def submit(
+        self, attempt_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+    ) -> AttemptOut:
+        attempt = await service.submit_attempt(db_session, kit, principal, attempt_id)
+        return attempt_out(await service.attempt_view(db_session, kit, attempt), kit.clock.now())
+
+
+CONTROLLERS = [QuestionController, BlueprintController, AttemptController]

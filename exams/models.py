@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gigplatform.db import Base, UUIDPrimaryKey, str_enum
@@ -78,3 +78,60 @@ class Blueprint(UUIDPrimaryKey, Base):
     partial_credit: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class AttemptStatus(StrEnum):
+    ACTIVE = "active"
+    SUBMITTED = "submitted"
+
+
+class SubmittedBy(StrEnum):
+    CANDIDATE = "candidate"
+    DEADLINE = "deadline"  # the server submitted it when time ran out
+
+
+class ExamAttempt(UUIDPrimaryKey, Base):
+    """One sitting of one exam by one person. `active_user_id` is the person while the attempt runs and NULL after:
+    its unique index lets the database itself refuse a second running attempt. The blueprint's settings are
+    copied in at the start, so editing the blueprint later does not change how a past attempt was graded."""
+
+    __tablename__ = "exam_attempts"
+    __table_args__ = (
+        UniqueConstraint("application_id", "blueprint_id", "number"),
+        Index("ix_exam_attempts_overdue", "status", "deadline"),
+    )
+
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    active_user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    blueprint_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exam_blueprints.id", ondelete="CASCADE"), index=True)
+    tracks: Mapped[list[str]] = mapped_column(JSON)
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[AttemptStatus] = mapped_column(str_enum(AttemptStatus, "attempt_status"))
+    started_at: Mapped[datetime]
+    deadline: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    submitted_by: Mapped[SubmittedBy | None] = mapped_column(str_enum(SubmittedBy, "attempt_submitted_by"))
+    pass_mark: Mapped[int] = mapped_column(Integer)
+    partial_credit: Mapped[bool] = mapped_column(Boolean)
+    show_answers: Mapped[bool] = mapped_column(Boolean)
+    score_bp: Mapped[int | None] = mapped_column(Integer)  # basis points of the full score: 8250 is 82.50 %
+    correct_count: Mapped[int | None] = mapped_column(Integer)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class AttemptItem(UUIDPrimaryKey, Base):
+    """One question as drawn for an attempt: the exact version asked, the order its options were shown in, the
+    answer as last saved, and the credit it earned."""
+
+    __tablename__ = "exam_attempt_items"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"), UniqueConstraint("attempt_id", "position"))
+
+    attempt_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exam_attempts.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    question_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exam_questions.id", ondelete="CASCADE"), index=True)
+    question_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exam_question_versions.id"))
+    option_order: Mapped[list[str]] = mapped_column(JSON)
+    choice_ids: Mapped[list[str] | None] = mapped_column(JSON)
+    answered_at: Mapped[datetime | None]
+    credit_bp: Mapped[int | None] = mapped_column(Integer)  # 0..10000 of one point

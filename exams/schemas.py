@@ -144,3 +144,119 @@ class BlueprintOut(msgspec.Struct):
     partial_credit: bool
     created_at: datetime
     updated_at: datetime
+
+
+class StartAttemptIn(msgspec.Struct, forbid_unknown_fields=True):
+    track: Literal["pre_sales", "after_sales", "complaints"] | None = None
+
+
+class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):
+    choice_ids: list[str]
+
+
+class ChoiceOut(msgspec.Struct):
+    id: str
+    text: str
+
+
+class AttemptQuestionOut(msgspec.Struct):
+    question_id: uuid.UUID
+    position: int
+    category: str
+    type: str
+    prompt: str
+    dialogue: list[Turn]
+    options: list[ChoiceOut]
+    choice_ids: list[str]
+
+
+class ReviewItemOut(msgspec.Struct):
+    question_id: uuid.UUID
+    choice_ids: list[str]
+    correct_choice_ids: list[str]
+    credit: float
+    explanation: str
+
+
+class AttemptOut(msgspec.Struct):
+    attempt_id: uuid.UUID
+    application_id: uuid.UUID
+    blueprint_id: uuid.UUID
+    title: str
+    tracks: list[str]
+    number: int
+    status: str
+    submitted_by: str | None
+    started_at: datetime
+    deadline: datetime
+    submitted_at: datetime | None
+    now: datetime
+    seconds_left: int
+    time_limit_minutes: int
+    questions: list[AttemptQuestionOut]
+    score: float | None
+    correct_count: int | None
+    question_count: int
+    pass_mark: int
+    passed: bool | None
+    attempts_allowed: int
+    attempts_left: int
+    next_attempt_at: datetime | None
+    application_status: str
+    review: list[ReviewItemOut] | None
+
+
+class AnswerOut(msgspec.Struct):
+    question_id: uuid.UUID
+    choice_ids: list[str]
+    saved_at: datetime
+    seconds_left: int
+
+
+class ExamStandingOut(msgspec.Struct):
+    blueprint_id: uuid.UUID
+    title: str
+    tracks: list[str]
+    attempts_allowed: int
+    attempts_used: int
+    passed: bool
+    best_score: float | None
+    active_attempt_id: uuid.UUID | None
+    next_attempt_at: datetime | None
+    can_start: bool
+
+
+class AttemptSummaryOut(msgspec.Struct):
+    attempt_id: uuid.UUID
+    blueprint_id: uuid.UUID
+    number: int
+    status: str
+    started_at: datetime
+    submitted_at: datetime | None
+    score: float | None
+    passed: bool | None
+
+
+class ApplicationExamsOut(msgspec.Struct):
+    exams: list[ExamStandingOut]
+    attempts: list[AttemptSummaryOut]
+
+
+class ItemStatOut(msgspec.Struct):
+    question_id: uuid.UUID
+    code: str
+    prompt: str
+    category: str
+    type: str
+    active: bool
+    answered: int
+    p_value: float | None
+    point_biserial: float | None
+    flag: str | None
+
+
+class ItemStatsOut(msgspec.Struct):
+    blueprint_id: uuid.UUID
+    attempts: int
+    mean_score: float | None
+    items: list[ItemStatOut]

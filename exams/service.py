@@ -10,16 +10,31 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import random
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from exams.models import Blueprint, Question, QuestionCategory, QuestionType, QuestionVersion
+from exams.models import (
+    AttemptItem,
+    AttemptStatus,
+    Blueprint,
+    ExamAttempt,
+    Question,
+    QuestionCategory,
+    QuestionType,
+    QuestionVersion,
+    SubmittedBy,
+)
 from gigplatform.db import uuid7
-from gigplatform.errors import Conflict, FieldError, InvalidInput, NotFound
+from gigplatform.errors import Conflict, DomainError, FieldError, InvalidInput, NotFound, PermissionDenied
 from gigplatform.security import Principal, SecurityKit
 from recruitment import service as recruitment
 
@@ -45,6 +60,7 @@ CSV_COLUMNS = (
     "active",
 )
 IMPORT_MAX_ROWS = 2000
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
 @dataclass
@@ -598,3 +614,601 @@ async def list_blueprints(session: AsyncSession, round_id: uuid.UUID | None = No
     if round_id is not None:
         query = query.where(Blueprint.round_id == round_id)
     return list(await session.scalars(query))
+
+
+# --- attempts ------------------------------------------------------------------------------------------------------
+
+EXAM_STAGES = frozenset({"exam", "certified", "waitlisted"})  # application statuses from which an exam may be taken
+CATEGORY_ORDER = [c.value for c in QuestionCategory]
+_draw = random.SystemRandom()  # candidates must not predict their questions or option order
+
+
+@dataclass(frozen=True)
+class ExamChoice:
+    """One exam an application can take: the blueprint and the tracks a pass certifies."""
+
+    blueprint: Blueprint
+    tracks: list[str]
+
+
+async def _exams_for(session: AsyncSession, application: recruitment.Application) -> list[ExamChoice]:
+    """Each track the applicant asked for is examined by its round's track blueprint, else the round's general one;
+    tracks sharing a blueprint share one exam."""
+    blueprints = await list_blueprints(session, application.round_id)
+    general = next((b for b in blueprints if b.track is None), None)
+    by_track = {b.track: b for b in blueprints if b.track is not None}
+    choices: dict[uuid.UUID, ExamChoice] = {}
+    for track in application.tracks:
+        blueprint = by_track.get(track, general)
+        if blueprint is not None:
+            choices.setdefault(blueprint.id, ExamChoice(blueprint, [])).tracks.append(track)
+    return list(choices.values())
+
+
+@dataclass
+class ExamStanding:
+    """How a person stands with one exam of their application: attempts used, passed, and when they may try."""
+
+    choice: ExamChoice
+    attempts: list[ExamAttempt]
+    now: datetime
+    passed_tracks: frozenset[str] = frozenset()  # the application's tracks already passed (or certified by an admin)
+
+    @property
+    def blueprint(self) -> Blueprint:
+        return self.choice.blueprint
+
+    @property
+    def passed(self) -> bool:
+        return any(a.passed for a in self.attempts) or set(self.choice.tracks) <= self.passed_tracks
+
+    @property
+    def active(self) -> ExamAttempt | None:
+        return next((a for a in self.attempts if a.status == AttemptStatus.ACTIVE), None)
+
+    @property
+    def attempts_left(self) -> int:
+        return max(0, self.blueprint.attempts_allowed - len(self.attempts))
+
+    @property
+    def best_score_bp(self) -> int | None:
+        scores = [a.score_bp for a in self.attempts if a.score_bp is not None]
+        return max(scores) if scores else None
+
+    @property
+    def next_attempt_at(self) -> datetime | None:
+        """When a failed candidate may try again: the cool-down after their last submission, if attempts remain."""
+        if self.passed or self.active is not None or not self.attempts_left:
+            return None
+        submitted = [a.submitted_at for a in self.attempts if a.submitted_at is not None]
+        if not submitted:
+            return None
+        return max(submitted) + timedelta(hours=self.blueprint.cooldown_hours)
+
+    def refusal(self) -> DomainError | None:
+        """Why a new attempt cannot start now, or None."""
+        if self.passed:
+            return Conflict("This exam is already passed.", field="blueprint", rule="already_passed")
+        if self.active is not None:
+            return _one_active(self.active)
+        if not self.attempts_left:
+            return Conflict(
+                f"All {self.blueprint.attempts_allowed} attempts of this exam are used.",
+                field="attempts",
+                rule="none_left",
+            )
+        retry_at = self.next_attempt_at
+        if retry_at is not None and retry_at > self.now:
+            seconds = math.ceil((retry_at - self.now).total_seconds())
+            return Conflict(
+                f"The next attempt opens after the cool-down, at {retry_at.isoformat()}.",
+                field="attempts",
+                rule="cooldown",
+                headers={"Retry-After": str(seconds)},
+                extra={"retry_at": retry_at.isoformat()},
+            )
+        return None
+
+
+def _one_active(active: ExamAttempt) -> Conflict:
+    return Conflict(
+        "You already have an exam running; finish it first.",
+        field="attempt",
+        rule="one_active",
+        extra={"attempt_id": str(active.id)},
+    )
+
+
+async def exam_standings(
+    session: AsyncSession, kit: SecurityKit, principal: Principal, application_id: uuid.UUID
+) -> tuple[recruitment.Application, list[ExamStanding]]:
+    """The application's exams and the caller's attempts at each, overdue attempts submitted first."""
+    application = await recruitment.access_application(session, principal, application_id)
+    await _submit_overdue_of(session, kit, application.user_id)
+    attempts = list(
+        await session.scalars(
+            select(ExamAttempt)
+            .where(ExamAttempt.application_id == application.id)
+            .order_by(ExamAttempt.started_at, ExamAttempt.id)
+        )
+    )
+    now = kit.clock.now()
+    held = frozenset(application.passed_tracks or [])
+    standings = [
+        ExamStanding(choice, [a for a in attempts if a.blueprint_id == choice.blueprint.id], now, held)
+        for choice in await _exams_for(session, application)
+    ]
+    return application, standings
+
+
+async def start_attempt(
+    session: AsyncSession, kit: SecurityKit, principal: Principal, application_id: uuid.UUID, track: str | None = None
+) -> ExamAttempt:
+    """Draws a fresh exam per the blueprint and starts the server's clock on it."""
+    application, standings = await exam_standings(session, kit, principal, application_id)
+    if application.user_id != principal.user_id:
+        raise PermissionDenied("Only the applicant takes their exam.", field="application_id", rule="applicant_only")
+    if application.status.value not in EXAM_STAGES:
+        # An application the exam itself ended says so; any other is simply not at the exam.
+        exhausted = [s.refusal() for s in standings if s.attempts]
+        raise next((e for e in exhausted if e is not None), None) or Conflict(
+            f"The exam is not open for a {application.status.value} application.", field="status", rule="not_at_exam"
+        )
+    if not standings:
+        raise Conflict("No exam is set up for this round yet.", field="blueprint", rule="missing")
+    if track is not None:
+        if track not in application.tracks:
+            raise InvalidInput("Choose one of the tracks you applied for.", field="track", rule="one_of")
+        standings = [s for s in standings if track in s.choice.tracks]
+        if not standings:
+            raise Conflict("No exam is set up for this track yet.", field="blueprint", rule="missing")
+    elif len(standings) > 1:
+        unpassed = [s for s in standings if not s.passed]
+        if len(unpassed) != 1:
+            raise InvalidInput("Say which track's exam to take.", field="track", rule="required")
+        standings = unpassed
+    standing = standings[0]
+    refusal = standing.refusal()
+    if refusal is not None:
+        raise refusal
+    running = await session.scalar(select(ExamAttempt).where(ExamAttempt.active_user_id == principal.user_id))
+    if running is not None:
+        raise _one_active(running)
+    blueprint, now = standing.blueprint, kit.clock.now()
+    drawn = await _draw_questions(session, blueprint)
+    attempt = ExamAttempt(
+        id=uuid7(),
+        application_id=application.id,
+        user_id=application.user_id,
+        active_user_id=application.user_id,
+        blueprint_id=blueprint.id,
+        tracks=standing.choice.tracks,
+        number=len(standing.attempts) + 1,
+        status=AttemptStatus.ACTIVE,
+        started_at=now,
+        deadline=now + timedelta(minutes=blueprint.time_limit_minutes),
+        pass_mark=blueprint.pass_mark,
+        partial_credit=blueprint.partial_credit,
+        show_answers=blueprint.show_answers,
+    )
+    session.add(attempt)
+    try:
+        await session.flush()  # the attempt row first: its items refer to it
+    except IntegrityError as exc:  # a second start at the same moment: the unique active_user_id (or number) won
+        await session.rollback()
+        raise await _started_elsewhere(session, principal.user_id) from exc
+    for position, version in enumerate(drawn, start=1):
+        keys = [o["key"] for o in version.options]
+        if blueprint.shuffle_options and version.type != QuestionType.TRUE_FALSE:
+            _draw.shuffle(keys)
+        session.add(
+            AttemptItem(
+                id=uuid7(),
+                attempt_id=attempt.id,
+                position=position,
+                question_id=version.question_id,
+                question_version_id=version.id,
+                option_order=keys,
+            )
+        )
+    await session.commit()
+    return attempt
+
+
+async def _started_elsewhere(session: AsyncSession, user_id: uuid.UUID) -> Conflict:
+    running = await session.scalar(select(ExamAttempt).where(ExamAttempt.active_user_id == user_id))
+    if running is not None:
+        return _one_active(running)
+    return Conflict("Another attempt started a moment ago; reload.", field="attempt", rule="one_active")
+
+
+async def _draw_questions(session: AsyncSession, blueprint: Blueprint) -> list[QuestionVersion]:
+    """N current versions of active questions per category, at random; categories in the bank's order."""
+    rows = await session.execute(
+        select(QuestionVersion.id, QuestionVersion.category)
+        .join(
+            Question,
+            and_(Question.id == QuestionVersion.question_id, QuestionVersion.version == Question.current_version),
+        )
+        .where(Question.active.is_(True))
+    )
+    pools: dict[str, list[uuid.UUID]] = {}
+    for version_id, category in rows.all():
+        pools.setdefault(category.value, []).append(version_id)
+    chosen: list[uuid.UUID] = []
+    for category in CATEGORY_ORDER:
+        wanted = blueprint.per_category.get(category, 0)
+        pool = pools.get(category, [])
+        if wanted > len(pool):
+            raise Conflict(
+                f"The bank has {len(pool)} active {category} questions; the exam needs {wanted}. Tell an admin.",
+                field="blueprint",
+                rule="not_enough_questions",
+            )
+        picked = _draw.sample(pool, wanted)
+        chosen += picked
+    versions = {v.id: v for v in await session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(chosen)))}
+    return [versions[i] for i in chosen]
+
+
+async def access_attempt(session: AsyncSession, principal: Principal, attempt_id: uuid.UUID) -> ExamAttempt:
+    """The attempt if the caller took it or is an admin; anyone else gets 404."""
+    attempt = await session.get(ExamAttempt, attempt_id)
+    if attempt is None or (principal.role != "admin" and attempt.user_id != principal.user_id):
+        raise NotFound("No such exam attempt.", field="attempt_id", rule="exists")
+    return attempt
+
+
+@dataclass(frozen=True)
+class AttemptQuestion:
+    item: AttemptItem
+    version: QuestionVersion
+
+    @property
+    def options(self) -> list[dict[str, Any]]:
+        """The options in the order this candidate was shown them."""
+        by_key = {o["key"]: o for o in self.version.options}
+        return [by_key[k] for k in self.item.option_order]
+
+    @property
+    def correct_keys(self) -> list[str]:
+        return [o["key"] for o in self.options if o["correct"]]
+
+
+async def attempt_questions(session: AsyncSession, attempt: ExamAttempt) -> list[AttemptQuestion]:
+    rows = await session.execute(
+        select(AttemptItem, QuestionVersion)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(AttemptItem.attempt_id == attempt.id)
+        .order_by(AttemptItem.position)
+    )
+    return [AttemptQuestion(item, version) for item, version in rows.all()]
+
+
+def grade(version: QuestionVersion, choice_ids: Sequence[str] | None, partial_credit: bool) -> int:
+    """Credit in basis points of one point. Multiple choice is all-or-nothing unless partial credit is on; then each
+    correct option chosen earns its share, and any wrong option chosen earns nothing."""
+    chosen = set(choice_ids or [])
+    correct = {o["key"] for o in version.options if o["correct"]}
+    if chosen == correct:
+        return 10000
+    if version.type == QuestionType.MULTIPLE and partial_credit and chosen and chosen <= correct:
+        return 10000 * len(chosen) // len(correct)
+    return 0
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    question_id: uuid.UUID
+    choice_ids: list[str]
+    saved_at: datetime
+    deadline: datetime
+
+
+async def save_answer(
+    session: AsyncSession,
+    kit: SecurityKit,
+    principal: Principal,
+    attempt_id: uuid.UUID,
+    question_id: uuid.UUID,
+    choice_ids: list[str],
+) -> SavedAnswer:
+    """Keeps the answer as given, while the attempt runs. The attempt row is locked for the write, so a submission
+    at the same moment grades either before this answer or after it, never half of it."""
+    attempt = await access_attempt(session, principal, attempt_id)
+    if attempt.user_id != principal.user_id:
+        raise PermissionDenied("Only the candidate answers.", field="attempt_id", rule="candidate_only")
+    locked = await session.scalar(
+        select(ExamAttempt)
+        .where(ExamAttempt.id == attempt.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert locked is not None
+    now = kit.clock.now()
+    if locked.status == AttemptStatus.SUBMITTED:
+        raise Conflict("This attempt is already submitted.", field="status", rule="submitted")
+    if now >= locked.deadline:
+        await _submit(session, locked, now)
+        await session.commit()
+        raise Conflict("Time is up: answers after the deadline are not taken.", field="deadline", rule="passed")
+    row = (
+        await session.execute(
+            select(AttemptItem, QuestionVersion)
+            .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+            .where(AttemptItem.attempt_id == attempt.id, AttemptItem.question_id == question_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound("This question is not part of the attempt.", field="question_id", rule="exists")
+    item, version = row
+    keys = {o["key"] for o in version.options}
+    if any(c not in keys for c in choice_ids):
+        raise InvalidInput("Choose among the question's options.", field="choice_ids", rule="one_of")
+    if len(set(choice_ids)) != len(choice_ids):
+        raise InvalidInput("A choice is given twice.", field="choice_ids", rule="unique")
+    if version.type != QuestionType.MULTIPLE and len(choice_ids) > 1:
+        raise InvalidInput("This question takes one answer.", field="choice_ids", rule="single_answer")
+    item.choice_ids = [k for k in item.option_order if k in choice_ids]
+    item.answered_at = now
+    saved = SavedAnswer(question_id, list(item.choice_ids), now, locked.deadline)
+    await session.commit()
+    return saved
+
+
+async def _submit(session: AsyncSession, attempt: ExamAttempt, now: datetime) -> bool:
+    """Grades and closes the attempt, and lets the application know. Claimed by a conditional UPDATE, so a candidate's
+    submit, a late read and the scheduled job never grade it twice. Past the deadline it counts as submitted by the
+    deadline, at the deadline. Returns whether this call submitted it. The caller commits."""
+    late = now >= attempt.deadline
+    at = attempt.deadline if late else now
+    by = SubmittedBy.DEADLINE if late else SubmittedBy.CANDIDATE
+    claimed = (
+        await session.execute(
+            update(ExamAttempt)
+            .where(ExamAttempt.id == attempt.id, ExamAttempt.status == AttemptStatus.ACTIVE)
+            .values(status=AttemptStatus.SUBMITTED, submitted_at=at, submitted_by=by, active_user_id=None)
+            .returning(ExamAttempt.id)
+            .execution_options(synchronize_session=False)
+        )
+    ).first()
+    await session.refresh(attempt)
+    if claimed is None:
+        return False
+    questions = await attempt_questions(session, attempt)
+    total = 0
+    for q in questions:
+        q.item.credit_bp = grade(q.version, q.item.choice_ids, attempt.partial_credit)
+        total += q.item.credit_bp
+    n = len(questions)
+    attempt.score_bp = (2 * total + n) // (2 * n) if n else 0  # rounded half up, for showing
+    attempt.correct_count = sum(1 for q in questions if q.item.credit_bp == 10000)
+    attempt.passed = n > 0 and total >= attempt.pass_mark * n * 100  # exact: 79.996 % does not pass 80
+    application = await recruitment.application_by_id(session, attempt.application_id)
+    blueprint = await session.get(Blueprint, attempt.blueprint_id)
+    used = await session.scalar(
+        select(func.count())
+        .select_from(ExamAttempt)
+        .where(ExamAttempt.application_id == attempt.application_id, ExamAttempt.blueprint_id == attempt.blueprint_id)
+    )
+    out_of_attempts = blueprint is None or (used or 0) >= blueprint.attempts_allowed
+    if out_of_attempts and not attempt.passed:
+        # Rejected only when no other exam of the application can still certify a track.
+        others = [c for c in await _exams_for(session, application) if c.blueprint.id != attempt.blueprint_id]
+        for other in others:
+            tries = list(
+                await session.scalars(
+                    select(ExamAttempt).where(
+                        ExamAttempt.application_id == application.id, ExamAttempt.blueprint_id == other.blueprint.id
+                    )
+                )
+            )
+            if any(t.passed for t in tries) or len(tries) < other.blueprint.attempts_allowed:
+                out_of_attempts = False
+    await recruitment.record_exam_result(
+        session,
+        application,
+        at=at,
+        tracks=attempt.tracks,
+        score=format_score(attempt.score_bp),
+        passed=attempt.passed,
+        attempts_used=used or 0,
+        out_of_attempts=out_of_attempts,
+    )
+    return True
+
+
+def format_score(score_bp: float | None) -> str:
+    """82.5 %, 80 %: the score as people write it ("" for none yet)."""
+    if score_bp is None:
+        return ""
+    return f"{round(score_bp) / 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+async def submit_attempt(
+    session: AsyncSession, kit: SecurityKit, principal: Principal, attempt_id: uuid.UUID
+) -> ExamAttempt:
+    """The candidate hands the attempt in; handing it in again returns the same result."""
+    attempt = await access_attempt(session, principal, attempt_id)
+    if attempt.user_id != principal.user_id:
+        raise PermissionDenied("Only the candidate submits.", field="attempt_id", rule="candidate_only")
+    if attempt.status == AttemptStatus.ACTIVE:
+        await _submit(session, attempt, kit.clock.now())
+        await session.commit()
+    return attempt
+
+
+async def read_attempt(
+    session: AsyncSession, kit: SecurityKit, principal: Principal, attempt_id: uuid.UUID
+) -> ExamAttempt:
+    """The attempt, submitted first if its time ran out while nobody was looking."""
+    attempt = await access_attempt(session, principal, attempt_id)
+    if attempt.status == AttemptStatus.ACTIVE and kit.clock.now() >= attempt.deadline:
+        await _submit(session, attempt, kit.clock.now())
+        await session.commit()
+    return attempt
+
+
+async def _submit_overdue_of(session: AsyncSession, kit: SecurityKit, user_id: uuid.UUID) -> None:
+    now = kit.clock.now()
+    overdue = await session.scalar(
+        select(ExamAttempt).where(ExamAttempt.active_user_id == user_id, ExamAttempt.deadline <= now)
+    )
+    if overdue is not None:
+        await _submit(session, overdue, now)
+        await session.commit()
+
+
+async def submit_overdue_attempts(session: AsyncSession, kit: SecurityKit, batch: int = 200) -> int:
+    """The scheduled job: submits every attempt whose time ran out. Each is claimed on its own, so two instances
+    running the job at once never grade one twice."""
+    submitted = 0
+    while True:
+        now = kit.clock.now()
+        overdue = list(
+            await session.scalars(
+                select(ExamAttempt)
+                .where(ExamAttempt.status == AttemptStatus.ACTIVE, ExamAttempt.deadline <= now)
+                .order_by(ExamAttempt.deadline)
+                .limit(batch)
+            )
+        )
+        if not overdue:
+            return submitted
+        for attempt in overdue:
+            if await _submit(session, attempt, now):
+                submitted += 1
+            await session.commit()
+        if len(overdue) < batch:
+            return submitted
+
+
+@dataclass(frozen=True)
+class AttemptView:
+    """An attempt with its questions and what the candidate may see of the result."""
+
+    attempt: ExamAttempt
+    blueprint_title: str
+    questions: list[AttemptQuestion]
+    standing: ExamStanding | None
+    application_status: str
+
+    @property
+    def review_allowed(self) -> bool:
+        return self.attempt.status == AttemptStatus.SUBMITTED and self.attempt.show_answers
+
+
+async def attempt_view(session: AsyncSession, kit: SecurityKit, attempt: ExamAttempt) -> AttemptView:
+    blueprint = await session.get(Blueprint, attempt.blueprint_id)
+    application = await recruitment.application_by_id(session, attempt.application_id)
+    attempts = list(
+        await session.scalars(
+            select(ExamAttempt).where(
+                ExamAttempt.application_id == attempt.application_id, ExamAttempt.blueprint_id == attempt.blueprint_id
+            )
+        )
+    )
+    standing = (
+        ExamStanding(
+            ExamChoice(blueprint, attempt.tracks), attempts, kit.clock.now(), frozenset(application.passed_tracks or [])
+        )
+        if blueprint
+        else None
+    )
+    return AttemptView(
+        attempt,
+        blueprint.title if blueprint else "",
+        await attempt_questions(session, attempt),
+        standing,
+        application.status.value,
+    )
+
+
+# --- item statistics -----------------------------------------------------------------------------------------------
+
+FLAG_MIN_ANSWERED = 5
+
+
+@dataclass(frozen=True)
+class ItemStat:
+    question: Question
+    version: QuestionVersion  # the current wording
+    answered: int
+    p_value: float | None
+    point_biserial: float | None
+
+    @property
+    def flag(self) -> str | None:
+        """A hint for the admin: items everyone gets right or wrong, or that strong and weak candidates get right
+        alike, tell little and are candidates for retiring."""
+        if self.answered < FLAG_MIN_ANSWERED or self.p_value is None:
+            return None
+        if self.p_value > 0.95:
+            return "too_easy"
+        if self.p_value < 0.2:
+            return "too_hard"
+        if self.point_biserial is not None and self.point_biserial < 0.1:
+            return "weak_discrimination"
+        return None
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    blueprint: Blueprint
+    attempts: int
+    mean_score_bp: float | None
+    items: list[ItemStat]
+
+
+async def item_stats(session: AsyncSession, blueprint_id: uuid.UUID) -> ItemStats:
+    """Per question over the blueprint's submitted attempts: how often it is answered right (p), and the
+    correlation of its credit with the candidate's score on the other questions (corrected point-biserial).
+    Sums are taken by the database, so the cost does not grow with the rows sent to Python."""
+    blueprint = await access_blueprint(session, blueprint_id)
+    submitted = and_(ExamAttempt.blueprint_id == blueprint.id, ExamAttempt.status == AttemptStatus.SUBMITTED)
+    attempts, mean = (
+        await session.execute(select(func.count(), func.avg(ExamAttempt.score_bp)).where(submitted))
+    ).one()
+    totals = (
+        select(AttemptItem.attempt_id, func.sum(AttemptItem.credit_bp).label("total"))
+        .join(ExamAttempt, ExamAttempt.id == AttemptItem.attempt_id)
+        .where(submitted)
+        .group_by(AttemptItem.attempt_id)
+        .subquery()
+    )
+    x = AttemptItem.credit_bp
+    y = totals.c.total - AttemptItem.credit_bp  # the rest of the exam
+    rows = await session.execute(
+        select(
+            AttemptItem.question_id,
+            func.count(),
+            func.sum(x),
+            func.sum(x * x),
+            func.sum(y),
+            func.sum(y * y),
+            func.sum(x * y),
+        )
+        .join(totals, totals.c.attempt_id == AttemptItem.attempt_id)
+        .group_by(AttemptItem.question_id)
+    )
+    sums = {row[0]: [int(v or 0) for v in row[1:]] for row in rows.all()}
+    current = {}
+    if sums:
+        for question, version in await session.execute(
+            select(Question, QuestionVersion)
+            .join(
+                QuestionVersion,
+                and_(QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.current_version),
+            )
+            .where(Question.id.in_(list(sums)))
+        ):
+            current[question.id] = (question, version)
+    items = []
+    for question_id, (n, sx, sxx, sy, syy, sxy) in sums.items():
+        question, version = current[question_id]
+        p = sx / n / 10000 if n else None
+        var_x, var_y = n * sxx - sx * sx, n * syy - sy * sy
+        r = (n * sxy - sx * sy) / math.sqrt(var_x * var_y) if n >= 2 and var_x > 0 and var_y > 0 else None
+        items.append(ItemStat(question, version, n, p, r))
+    items.sort(key=lambda s: (s.version.category.value, s.question.code))
+    return ItemStats(blueprint, attempts or 0, float(mean) if mean is not None else None, items)

@@ -50,9 +50,11 @@ class DomainError(Exception):
         rule: str | None = None,
         errors: list[FieldError] | None = None,
         headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.extra = extra or {}  # RFC 9457 extension members, such as the id of the thing in the way
         self.errors = list(errors or [])
         if field is not None:
             self.errors.insert(0, FieldError(field, rule or "invalid", detail))
@@ -102,6 +104,7 @@ class Problem:
     instance: str | None = None
     errors: list[FieldError] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -114,7 +117,7 @@ class Problem:
             body["instance"] = self.instance
         if self.errors:
             body["errors"] = [e.as_dict() for e in self.errors]
-        return body
+        return {**self.extra, **body}
 
 
 _RULES = (
@@ -176,7 +179,7 @@ def to_problem(request: Request[Any, Any, Any], exc: Exception) -> Problem:
     """Classifies any exception; unknown ones become a 500 with nothing internal in the body."""
     path = request.url.path
     if isinstance(exc, DomainError):
-        return Problem(exc.status, exc.slug, exc.title, exc.detail, path, exc.errors, exc.headers)
+        return Problem(exc.status, exc.slug, exc.title, exc.detail, path, exc.errors, exc.headers, exc.extra)
     if isinstance(exc, ValidationException):
         errors = _validation_errors(exc)
         detail = "; ".join(f"{e.field}: {e.message}" for e in errors)

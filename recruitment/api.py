@@ -23,6 +23,7 @@ from recruitment.schemas import (
     BulkIn,
     BulkItemOut,
     BulkOut,
+    CertificationOut,
     EventOut,
     ModuleAdminOut,
     ModuleCompletedOut,
@@ -84,6 +85,7 @@ def application_out(
         phone=application.phone,
         is_student=application.is_student,
         tracks=list(application.tracks),
+        passed_tracks=list(application.passed_tracks or []),
         typing_attempts_left=max(0, round_.typing_attempts - application.typing_attempts_used),
         identity_retry_at=application.identity_retry_at,
         created_at=application.created_at,
@@ -302,6 +304,14 @@ class ApplicationController(Controller):
     @get("/me/applications", operation_id="myApplications")
     async def mine(self, db_session: DbSession, principal: CurrentPrincipal) -> list[ApplicationOut]:
         return [application_out(a, r) for a, r in await service.my_applications(db_session, principal)]
+
+    @get("/me/certifications", operation_id="myCertifications")
+    async def certifications(self, db_session: DbSession, principal: CurrentPrincipal) -> list[CertificationOut]:
+        """The tracks the caller may book shifts in, and since when."""
+        return [
+            CertificationOut(c.track, c.since, c.round_id, c.application_id)
+            for c in await service.certifications(db_session, principal.user_id)
+        ]
 
     @get("/applications/{application_id:uuid}", operation_id="getApplication")
     async def show(

@@ -124,6 +124,9 @@ class Application(UUIDPrimaryKey, Base):
     identity_attempts: Mapped[int] = mapped_column(Integer, default=0)
     identity_retry_at: Mapped[datetime | None]
     typing_attempts_used: Mapped[int] = mapped_column(Integer, default=0)
+    # Tracks whose exam this applicant passed; they become certifications when the application is certified
+    # (at once, or when a place in the quota opens for a waitlisted passer).
+    passed_tracks: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -170,3 +173,17 @@ class TrainingProgress(UUIDPrimaryKey, Base):
     module_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("training_modules.id", ondelete="CASCADE"))
     started_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
+
+
+class Certification(UUIDPrimaryKey, Base):
+    """A person may take shifts of this track: written when their application is certified for it. The earliest
+    certification of a track is kept when a later round certifies it again."""
+
+    __tablename__ = "certifications"
+    __table_args__ = (UniqueConstraint("user_id", "track"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    track: Mapped[Track] = mapped_column(str_enum(Track, "certification_track"))
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("recruitment_rounds.id"))
+    certified_at: Mapped[datetime]

@@ -92,6 +92,7 @@ class ApplicationOut(msgspec.Struct):
     phone: str
     is_student: bool
     tracks: list[str]
+    passed_tracks: list[str]
     typing_attempts_left: int
     identity_retry_at: datetime | None
     created_at: datetime
@@ -210,3 +211,10 @@ class ModuleOut(msgspec.Struct):
 class ModuleCompletedOut(msgspec.Struct):
     module: ModuleOut
     applications_unlocked: list[uuid.UUID]
+
+
+class CertificationOut(msgspec.Struct):
+    track: str
+    since: datetime
+    round_id: uuid.UUID
+    application_id: uuid.UUID

@@ -18,6 +18,8 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import String, case, cast, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,6 +41,7 @@ from recruitment.models import (
     Application,
     ApplicationEvent,
     ApplicationStatus,
+    Certification,
     PersonIdentity,
     Round,
     RoundStatus,
@@ -93,6 +96,8 @@ REASONS = {
     "typing_passed": N_("Typing test passed: %(cpm)s characters a minute, %(accuracy)s%% accurate."),
     "typing_failed_out": N_("The typing test was not passed in %(attempts)s attempts."),
     "exam_unlocked": N_("All required training modules are completed; the exam is unlocked."),
+    "exam_passed": N_("Exam passed with a score of %(score)s."),
+    "exam_failed_out": N_("The exam was not passed in %(attempts)s attempts."),
     "quota_full": N_("Passed, but the round's quota is full; waiting for a place."),
     "quota_opened": N_("A place opened in the round's quota."),
     "advanced": N_("Moved on to %(status)s by an admin."),
@@ -143,6 +148,14 @@ async def access_application(session: AsyncSession, principal: Principal, applic
     return found
 
 
+async def application_by_id(session: AsyncSession, application_id: uuid.UUID) -> Application:
+    """For the platform's own steps (an exam graded by the scheduler), where no caller's access applies."""
+    found = await session.get(Application, application_id)
+    if found is None:
+        raise NotFound("No such application.", field="application_id", rule="exists")
+    return found
+
+
 async def access_typing_test(session: AsyncSession, principal: Principal, test_id: uuid.UUID) -> TypingTest:
     row = (
         await session.execute(
@@ -166,6 +179,32 @@ async def access_module(session: AsyncSession, module_id: uuid.UUID, *, active_o
 # --- the pipeline -------------------------------------------------------------------------------------------------
 
 
+def _record(
+    session: AsyncSession,
+    application: Application,
+    to: ApplicationStatus,
+    *,
+    at: datetime,
+    actor: Actor,
+    actor_id: uuid.UUID | None,
+    reason: Reason,
+) -> None:
+    """Adds a step to the timeline (from the application's current status to `to`)."""
+    session.add(
+        ApplicationEvent(
+            application_id=application.id,
+            at=at,
+            from_status=application.status,
+            to_status=to,
+            actor=actor,
+            actor_id=actor_id,
+            reason=reason.text,
+            reason_code=reason.code,
+            reason_params=reason.params,
+        )
+    )
+
+
 def _move(
     session: AsyncSession,
     application: Application,
@@ -183,19 +222,7 @@ def _move(
             field="status",
             rule="transition",
         )
-    session.add(
-        ApplicationEvent(
-            application_id=application.id,
-            at=at,
-            from_status=application.status,
-            to_status=to,
-            actor=actor,
-            actor_id=actor_id,
-            reason=reason.text,
-            reason_code=reason.code,
-            reason_params=reason.params,
-        )
-    )
+    _record(session, application, to, at=at, actor=actor, actor_id=actor_id, reason=reason)
     application.status = to
     application.status_reason = reason.text
     application.status_reason_code = reason.code
@@ -299,10 +326,17 @@ async def certify(
     actor: Actor,
     actor_id: uuid.UUID | None,
     reason: Reason,
+    tracks: Sequence[str] | None = None,
 ) -> ApplicationStatus:
-    """Certifies within the round's quota, or waitlists. The seat is claimed by one conditional UPDATE, so
-    concurrent certifications never exceed the quota. The caller commits.
+    """Certifies the application for `tracks` (all it asked for when None) within the round's quota, or waitlists
+    it holding those tracks. The seat is claimed by one conditional UPDATE, so concurrent certifications never
+    exceed the quota. An application already certified only gains the new tracks. The caller commits.
     """
+    passed = [t for t in application.tracks if t in (application.tracks if tracks is None else tracks)]
+    application.passed_tracks = [t for t in application.tracks if t in {*application.passed_tracks, *passed}]
+    if application.status == S.CERTIFIED:
+        await _grant_certifications(session, application, at, actor=actor, actor_id=actor_id, reason=reason)
+        return S.CERTIFIED
     claimed = (
         await session.execute(
             update(Round)
@@ -314,6 +348,7 @@ async def certify(
     if claimed is not None:
         await _claim(session, application, at)
         _move(session, application, S.CERTIFIED, at=at, actor=actor, actor_id=actor_id, reason=reason)
+        await _grant_certifications(session, application, at)
         return S.CERTIFIED
     if application.status != S.WAITLISTED:
         await _claim(session, application, at)
@@ -329,8 +364,91 @@ async def certify(
     return S.WAITLISTED
 
 
+async def _grant_certifications(
+    session: AsyncSession,
+    application: Application,
+    at: datetime,
+    *,
+    actor: Actor | None = None,
+    actor_id: uuid.UUID | None = None,
+    reason: Reason | None = None,
+) -> None:
+    """Writes a certification for each passed track the person does not hold yet (the earliest one stays). With a
+    reason, the tracks added to an already certified application are recorded on its timeline too."""
+    held = set(await session.scalars(select(Certification.track).where(Certification.user_id == application.user_id)))
+    new = [t for t in application.passed_tracks if t not in held]
+    if not new:
+        return
+    rows = [
+        {
+            "id": uuid7(),
+            "user_id": application.user_id,
+            "track": t,
+            "application_id": application.id,
+            "round_id": application.round_id,
+            "certified_at": at,
+        }
+        for t in new
+    ]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # A concurrent certification of the same person and track (another round) keeps the first one.
+    await session.execute(insert(Certification).values(rows).on_conflict_do_nothing())
+    if reason is not None and actor is not None:
+        _record(session, application, application.status, at=at, actor=actor, actor_id=actor_id, reason=reason)
+        application.updated_at = at
+
+
+async def record_exam_result(
+    session: AsyncSession,
+    application: Application,
+    *,
+    at: datetime,
+    tracks: Sequence[str],
+    score: str,
+    passed: bool,
+    attempts_used: int,
+    out_of_attempts: bool,
+) -> None:
+    """What an exam's outcome does to the application: a pass certifies its tracks (within the quota); the last
+    failed attempt of the only exam left rejects it. The exams service decides `out_of_attempts`; the caller
+    commits."""
+    if passed:
+        await certify(
+            session,
+            application,
+            at=at,
+            actor=Actor.SYSTEM,
+            actor_id=None,
+            reason=because("exam_passed", score=score, tracks=",".join(tracks)),
+            tracks=tracks,
+        )
+    elif out_of_attempts and application.status == S.EXAM:
+        await _claim(session, application, at)
+        _system_move(session, application, S.REJECTED, at, "exam_failed_out", attempts=attempts_used)
+
+
+@dataclass(frozen=True)
+class CertificationView:
+    track: str
+    since: datetime
+    round_id: uuid.UUID
+    application_id: uuid.UUID
+
+
+async def certifications(session: AsyncSession, user_id: uuid.UUID) -> list[CertificationView]:
+    """The tracks a person may take shifts in, and since when."""
+    rows = await session.scalars(
+        select(Certification).where(Certification.user_id == user_id).order_by(Certification.certified_at)
+    )
+    return [CertificationView(c.track.value, c.certified_at, c.round_id, c.application_id) for c in rows]
+
+
+async def certified_tracks(session: AsyncSession, user_id: uuid.UUID) -> set[str]:
+    return {c.track for c in await certifications(session, user_id)}
+
+
 async def _promote_waitlisted(session: AsyncSession, round_: Round, at: datetime) -> None:
-    """Fills newly opened places with the earliest waitlisted applicants, in order."""
+    """Fills newly opened places with the earliest waitlisted applicants, in order, for the tracks they passed."""
     waiting = await session.scalars(
         select(Application)
         .where(Application.round_id == round_.id, Application.status == S.WAITLISTED)
@@ -344,6 +462,7 @@ async def _promote_waitlisted(session: AsyncSession, round_: Round, at: datetime
             actor=Actor.SYSTEM,
             actor_id=None,
             reason=because("quota_opened"),
+            tracks=application.passed_tracks or None,
         )
         if status != S.CERTIFIED:
             break
@@ -656,6 +775,7 @@ async def submit_application(
         status=S.SUBMITTED,
         status_reason="",
         identity_attempts=0,
+        passed_tracks=[],
         typing_attempts_used=0,
         created_at=now,
         updated_at=now,

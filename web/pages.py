@@ -27,7 +27,7 @@ from gigplatform.db import DbSession
 from gigplatform.errors import DomainError, Problem
 from gigplatform.security import REFRESH_COOKIE, Kit, SecurityKit, current_principal, session_cookies
 from recruitment import service as recruitment
-from web import i18n, recruitment_pages
+from web import exam_admin_pages, exam_pages, i18n, recruitment_pages
 from web.i18n import _
 from web.rendering import FIELD_MESSAGES, FILTERS, Form, form_errors, page, safe_next, sign_in_redirect
 
@@ -104,7 +104,10 @@ async def render_home(
             counts[role.value][standing.value] = n
         context.update(counts=counts, standings=[s.value for s in Standing])
     elif user.role == Role.WORKER:
-        context.update(applications=await recruitment.my_applications(db_session, principal))
+        context.update(
+            applications=await recruitment.my_applications(db_session, principal),
+            certifications=await recruitment.certifications(db_session, principal.user_id),
+        )
     return page(f"home_{user.role.value}.html", request, status, **context)
 
 
@@ -232,6 +235,8 @@ ROUTES = [
     add_sub_account,
     create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False),
     *recruitment_pages.ROUTES,
+    *exam_pages.ROUTES,
+    *exam_admin_pages.ROUTES,
 ]
 
 

@@ -13,17 +13,17 @@ import math
 import uuid
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from exams import service as exams
 from gigplatform.accounts import service as accounts
 from gigplatform.clock import business_today
 from gigplatform.db import DbSession
-from gigplatform.errors import DomainError, InvalidInput, NotFound, PermissionDenied
+from gigplatform.errors import DomainError, InvalidInput, NotFound
 from gigplatform.security import Kit, Principal, SecurityKit, current_principal
 from recruitment import service as recruitment
 from recruitment.identity import age_on
@@ -31,12 +31,24 @@ from recruitment.models import Application, ApplicationStatus, Round, RoundStatu
 from recruitment.training import render_markdown
 from web import i18n
 from web.i18n import N_, _
-from web.rendering import beijing_input, form_errors, page, parse_beijing, safe_next, sign_in_redirect
+from web.rendering import (
+    ListQuery,
+    admin_visitor,
+    beijing_input,
+    error_status,
+    form_errors,
+    page,
+    parse_beijing,
+    safe_next,
+    sign_in_redirect,
+    worker_visitor,
+)
 
 S = ApplicationStatus
 TRACKS = [t.value for t in Track]
 STATUSES = [s.value for s in ApplicationStatus]
 REVIEW_PAGE_SIZE = 20
+EXAM_VISIBLE = {"exam", "certified", "waitlisted", "rejected"}  # statuses whose page shows the exam section
 SORT_LABELS = {
     "created_at": N_("Oldest first"),
     "-created_at": N_("Newest first"),
@@ -197,26 +209,7 @@ def _general(errors: dict[str, str], fields: tuple[str, ...]) -> list[str]:
     return [message for name, message in errors.items() if name not in fields]
 
 
-def _error_status(exc: DomainError) -> int:
-    return exc.status if exc.status in (403, 409) else 422
-
-
 # --- who may see a page -------------------------------------------------------------------------------------------
-
-
-def _admin(request: Request[Any, Any, Any]) -> Principal | None:
-    """The signed-in admin; None for a visitor (sign in first); 403 for every other role, as the API's guard."""
-    principal = current_principal(request)
-    if principal is not None and principal.role != "admin":
-        raise PermissionDenied("This page is for admins.", field="role", rule="role_required")
-    return principal
-
-
-def _worker(request: Request[Any, Any, Any]) -> Principal | None:
-    principal = current_principal(request)
-    if principal is not None and principal.role != "worker":
-        raise PermissionDenied("This page is for freelancers.", field="role", rule="role_required")
-    return principal
 
 
 # --- admin: rounds ------------------------------------------------------------------------------------------------
@@ -226,7 +219,7 @@ def _worker(request: Request[Any, Any, Any]) -> Principal | None:
 async def admin_rounds(
     request: Request[Any, Any, Any], db_session: DbSession, notice_code: FromQuery[str | None] = None
 ) -> Response[Any]:
-    if _admin(request) is None:
+    if admin_visitor(request) is None:
         return sign_in_redirect(request)
     return await _rounds_list(request, db_session, notice=notice(notice_code))
 
@@ -388,14 +381,14 @@ async def _round_editor(
 
 @get("/admin/rounds/new", operation_id="page_admin_round_new", include_in_schema=False)
 async def admin_round_new(request: Request[Any, Any, Any], db_session: DbSession) -> Response[Any]:
-    if _admin(request) is None:
+    if admin_visitor(request) is None:
         return sign_in_redirect(request)
     return await _round_editor(request, db_session, None, _round_values(None, []))
 
 
 @post("/admin/rounds/new", operation_id="page_admin_round_create", include_in_schema=False)
 async def admin_round_create(request: Request[Any, Any, Any], db_session: DbSession, kit: Kit) -> Response[Any]:
-    principal = _admin(request)
+    principal = admin_visitor(request)
     if principal is None:
         return sign_in_redirect(request)
     data, values, problems = _read_round_form(await request.form(), _editable(None))
@@ -408,7 +401,7 @@ async def admin_round_create(request: Request[Any, Any, Any], db_session: DbSess
             raise
         await db_session.rollback()
         return await _round_editor(
-            request, db_session, None, values, form_errors(exc, ROUND_MESSAGES), _error_status(exc)
+            request, db_session, None, values, form_errors(exc, ROUND_MESSAGES), error_status(exc)
         )
     return Redirect(path=f"/admin/rounds/{round_.id}?notice_code=round_created")
 
@@ -420,7 +413,7 @@ async def admin_round(
     db_session: DbSession,
     notice_code: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    if _admin(request) is None:
+    if admin_visitor(request) is None:
         return sign_in_redirect(request)
     round_ = await recruitment.access_round(db_session, round_id)
     module_ids = (await recruitment.round_module_ids(db_session, [round_.id]))[round_.id]
@@ -433,7 +426,7 @@ async def admin_round(
 async def admin_round_update(
     request: Request[Any, Any, Any], round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit
 ) -> Response[Any]:
-    if _admin(request) is None:
+    if admin_visitor(request) is None:
         return sign_in_redirect(request)
     round_ = await recruitment.access_round(db_session, round_id)
     module_ids = (await recruitment.round_module_ids(db_session, [round_.id]))[round_.id]
@@ -450,7 +443,7 @@ async def admin_round_update(
         await db_session.rollback()
         round_ = await recruitment.access_round(db_session, round_id)
         return await _round_editor(
-            request, db_session, round_, shown, form_errors(exc, ROUND_MESSAGES), _error_status(exc)
+            request, db_session, round_, shown, form_errors(exc, ROUND_MESSAGES), error_status(exc)
         )
     return Redirect(path=f"/admin/rounds/{round_id}?notice_code=round_saved")
 
@@ -458,7 +451,7 @@ async def admin_round_update(
 async def _switch_round(
     request: Request[Any, Any, Any], db_session: DbSession, kit: SecurityKit, round_id: uuid.UUID, opening: bool
 ) -> Response[Any]:
-    if _admin(request) is None:
+    if admin_visitor(request) is None:
         return sign_in_redirect(request)
     form = await request.form()
     target = safe_next(form.get("next") or "/admin/rounds")
@@ -472,7 +465,7 @@ async def _switch_round(
             raise
         await db_session.rollback()
         messages = list(form_errors(exc, ROUND_MESSAGES).values())
-        return await _rounds_list(request, db_session, errors=messages, status=_error_status(exc))
+        return await _rounds_list(request, db_session, errors=messages, status=error_status(exc))
     separator = "&" if "?" in target else "?"
     code = "round_opened" if opening else "round_closed"
     return Redirect(path=f"{target}{separator}notice_code={code}")
@@ -496,7 +489,7 @@ async def admin_round_close(
 
 
 @dataclass(frozen=True)
-class ReviewQuery:
+class ReviewQuery(ListQuery):
     """The review filters as the page's query string carries them (empty means any)."""
 
     status: str = ""
@@ -514,18 +507,6 @@ class ReviewQuery:
             limit=limit,
             offset=(max(1, self.page) - 1) * limit,
         )
-
-    def query(self, **changes: Any) -> str:
-        """The query string of these filters with `changes` applied (empty values and the first page left out)."""
-        values: dict[str, Any] = {
-            "status": self.status,
-            "track": self.track,
-            "student": self.student,
-            "sort": self.sort,
-            "page_number": self.page,
-        }
-        values.update(changes)
-        return urlencode({k: v for k, v in values.items() if v not in ("", None, 1)})
 
 
 @dataclass(frozen=True)
@@ -597,7 +578,7 @@ async def admin_review(
     sort: FromQuery[str | None] = None,
     page_number: FromQuery[int] = 1,
 ) -> Response[Any]:
-    if _admin(request) is None:
+    if admin_visitor(request) is None:
         return sign_in_redirect(request)
     query = _review_query(status, track, student, sort, page_number)
     return await _review_page(request, db_session, kit, round_id, query)
@@ -607,7 +588,7 @@ async def admin_review(
 async def admin_bulk_review(
     request: Request[Any, Any, Any], round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit
 ) -> Response[Any]:
-    principal = _admin(request)
+    principal = admin_visitor(request)
     if principal is None:
         return sign_in_redirect(request)
     form = await request.form()
@@ -634,7 +615,7 @@ async def admin_bulk_review(
             query,
             errors=form_errors(exc, BULK_MESSAGES),
             reason=reason,
-            status=_error_status(exc),
+            status=error_status(exc),
         )
     failures = []
     for result in results:
@@ -661,7 +642,7 @@ async def admin_export(
     student: FromQuery[str | None] = None,
     sort: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    if _admin(request) is None:
+    if admin_visitor(request) is None:
         return sign_in_redirect(request)
     filters = _review_query(status, track, student, sort, 1).service_filter()
     body = await recruitment.export_csv(db_session, kit, round_id, filters)
@@ -681,7 +662,7 @@ MODULE_FIELDS = ("title", "body_markdown", "min_reading_seconds", "active")
 async def admin_training(
     request: Request[Any, Any, Any], db_session: DbSession, notice_code: FromQuery[str | None] = None
 ) -> Response[Any]:
-    if _admin(request) is None:
+    if admin_visitor(request) is None:
         return sign_in_redirect(request)
     modules = await recruitment.list_modules(db_session)
     return page("admin_training.html", request, modules=modules, notice=notice(notice_code))
@@ -759,14 +740,14 @@ async def _save_module(
         if module_id is not None:
             module = await recruitment.access_module(db_session, module_id, active_only=False)
         return _module_editor(
-            request, module, values, errors=form_errors(exc, MODULE_MESSAGES), status=_error_status(exc)
+            request, module, values, errors=form_errors(exc, MODULE_MESSAGES), status=error_status(exc)
         )
     return Redirect(path=f"/admin/training/{module.id}?notice_code={code}")
 
 
 @get("/admin/training/new", operation_id="page_admin_module_new", include_in_schema=False)
 async def admin_module_new(request: Request[Any, Any, Any]) -> Response[Any]:
-    if _admin(request) is None:
+    if admin_visitor(request) is None:
         return sign_in_redirect(request)
     values = {"title": "", "body_markdown": "", "min_reading_seconds": "60", "active": True}
     return _module_editor(request, None, values)
@@ -774,7 +755,7 @@ async def admin_module_new(request: Request[Any, Any, Any]) -> Response[Any]:
 
 @post("/admin/training/new", operation_id="page_admin_module_create", include_in_schema=False)
 async def admin_module_create(request: Request[Any, Any, Any], db_session: DbSession, kit: Kit) -> Response[Any]:
-    if _admin(request) is None:
+    if admin_visitor(request) is None:
         return sign_in_redirect(request)
     return await _save_module(request, db_session, kit, None)
 
@@ -786,7 +767,7 @@ async def admin_module(
     db_session: DbSession,
     notice_code: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    if _admin(request) is None:
+    if admin_visitor(request) is None:
         return sign_in_redirect(request)
     module = await recruitment.access_module(db_session, module_id, active_only=False)
     values = {
@@ -804,7 +785,7 @@ async def admin_module(
 async def admin_module_update(
     request: Request[Any, Any, Any], module_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit
 ) -> Response[Any]:
-    if _admin(request) is None:
+    if admin_visitor(request) is None:
         return sign_in_redirect(request)
     return await _save_module(request, db_session, kit, module_id)
 
@@ -858,7 +839,7 @@ async def _apply_form(
 async def apply_form(
     request: Request[Any, Any, Any], round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit
 ) -> Response[Any]:
-    principal = _worker(request)
+    principal = worker_visitor(request)
     if principal is None:
         return sign_in_redirect(request)
     round_ = await recruitment.access_round(db_session, round_id)
@@ -874,7 +855,7 @@ async def apply_form(
 async def apply_submit(
     request: Request[Any, Any, Any], round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit
 ) -> Response[Any]:
-    principal = _worker(request)
+    principal = worker_visitor(request)
     if principal is None:
         return sign_in_redirect(request)
     round_ = await recruitment.access_round(db_session, round_id)
@@ -907,7 +888,7 @@ async def apply_submit(
         errors = form_errors(exc, APPLY_MESSAGES)
         if any(e.field == "id_number" and e.rule == "min_age" for e in exc.errors):
             errors["id_number"] = _(MIN_AGE_MESSAGE) % {"age": round_.min_age}
-        return await _apply_form(request, db_session, kit, round_, values, errors, _error_status(exc))
+        return await _apply_form(request, db_session, kit, round_, values, errors, error_status(exc))
     return Redirect(path=f"/applications/{application.id}?notice_code=applied")
 
 
@@ -919,7 +900,7 @@ def _attempts_left(application: Application, round_: Round) -> int:
     return max(0, round_.typing_attempts - application.typing_attempts_used)
 
 
-async def _application_page(
+async def application_page(
     request: Request[Any, Any, Any],
     db_session: DbSession,
     kit: SecurityKit,
@@ -939,6 +920,10 @@ async def _application_page(
         required = (await recruitment.round_module_ids(db_session, [round_.id]))[round_.id]
         progress = {p.module.id: p for p in await recruitment.my_training(db_session, kit, principal)}
         training = [progress[m] for m in required if m in progress]
+    exam_standings: list[exams.ExamStanding] = []
+    if application.status.value in EXAM_VISIBLE:
+        application, exam_standings = await exams.exam_standings(db_session, kit, principal, application_id)
+        events = await recruitment.timeline(db_session, application.id)  # a lazily graded exam may have moved it
     return page(
         "application.html",
         request,
@@ -949,6 +934,11 @@ async def _application_page(
         own=own,
         attempts_left=_attempts_left(application, round_),
         training=training,
+        exams=exam_standings,
+        exam_open=application.status.value in exams.EXAM_STAGES,
+        now=kit.clock.now(),
+        score_text=exams.format_score,
+        certifications=await recruitment.certifications(db_session, application.user_id) if own else [],
         can_withdraw=own and S.WITHDRAWN in recruitment.TRANSITIONS.get(application.status, frozenset()),
         reason_text=reason_text,
         notice=notice_text,
@@ -967,14 +957,14 @@ async def application_detail(
     principal = current_principal(request)
     if principal is None:
         return sign_in_redirect(request)
-    return await _application_page(request, db_session, kit, principal, application_id, notice_text=notice(notice_code))
+    return await application_page(request, db_session, kit, principal, application_id, notice_text=notice(notice_code))
 
 
 @post("/applications/{application_id:uuid}/withdraw", operation_id="page_withdraw", include_in_schema=False)
 async def application_withdraw(
     request: Request[Any, Any, Any], application_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit
 ) -> Response[Any]:
-    principal = _worker(request)
+    principal = worker_visitor(request)
     if principal is None:
         return sign_in_redirect(request)
     form = await request.form()
@@ -985,8 +975,8 @@ async def application_withdraw(
             raise
         await db_session.rollback()
         errors = form_errors(exc, WITHDRAW_MESSAGES)
-        return await _application_page(
-            request, db_session, kit, principal, application_id, errors=errors, status=_error_status(exc)
+        return await application_page(
+            request, db_session, kit, principal, application_id, errors=errors, status=error_status(exc)
         )
     return Redirect(path=f"/applications/{application_id}?notice_code=withdrawn")
 
@@ -1020,7 +1010,7 @@ async def _typing_intro(
 async def typing_intro(
     request: Request[Any, Any, Any], application_id: FromPath[uuid.UUID], db_session: DbSession
 ) -> Response[Any]:
-    principal = _worker(request)
+    principal = worker_visitor(request)
     if principal is None:
         return sign_in_redirect(request)
     return await _typing_intro(request, db_session, principal, application_id)
@@ -1030,7 +1020,7 @@ async def typing_intro(
 async def typing_start(
     request: Request[Any, Any, Any], application_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit
 ) -> Response[Any]:
-    principal = _worker(request)
+    principal = worker_visitor(request)
     if principal is None:
         return sign_in_redirect(request)
     try:
@@ -1040,7 +1030,7 @@ async def typing_start(
             raise
         await db_session.rollback()
         errors = form_errors(exc, TYPING_MESSAGES)
-        return await _typing_intro(request, db_session, principal, application_id, errors, _error_status(exc))
+        return await _typing_intro(request, db_session, principal, application_id, errors, error_status(exc))
     return Redirect(path=f"/applications/{application_id}/typing/{outcome.test.id}")
 
 
@@ -1057,7 +1047,7 @@ async def typing_test(
     kit: Kit,
     notice_code: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    principal = _worker(request)
+    principal = worker_visitor(request)
     if principal is None:
         return sign_in_redirect(request)
     return await _typing_page(
@@ -1113,7 +1103,7 @@ async def typing_submit(
     db_session: DbSession,
     kit: Kit,
 ) -> Response[Any]:
-    principal = _worker(request)
+    principal = worker_visitor(request)
     if principal is None:
         return sign_in_redirect(request)
     form = await request.form()
@@ -1144,7 +1134,7 @@ async def typing_submit(
 async def training(
     request: Request[Any, Any, Any], db_session: DbSession, kit: Kit, notice_code: FromQuery[str | None] = None
 ) -> Response[Any]:
-    principal = _worker(request)
+    principal = worker_visitor(request)
     if principal is None:
         return sign_in_redirect(request)
     modules = await recruitment.my_training(db_session, kit, principal)
@@ -1191,7 +1181,7 @@ async def _reader(
 async def training_module(
     request: Request[Any, Any, Any], module_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit
 ) -> Response[Any]:
-    principal = _worker(request)
+    principal = worker_visitor(request)
     if principal is None:
         return sign_in_redirect(request)
     return await _reader(request, db_session, kit, principal, module_id)
@@ -1201,7 +1191,7 @@ async def training_module(
 async def training_complete(
     request: Request[Any, Any, Any], module_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit
 ) -> Response[Any]:
-    principal = _worker(request)
+    principal = worker_visitor(request)
     if principal is None:
         return sign_in_redirect(request)
     try:
@@ -1211,7 +1201,7 @@ async def training_complete(
             raise
         await db_session.rollback()
         errors = form_errors(exc, TRAINING_MESSAGES)
-        return await _reader(request, db_session, kit, principal, module_id, errors, _error_status(exc))
+        return await _reader(request, db_session, kit, principal, module_id, errors, error_status(exc))
     if moved:
         return Redirect(path=f"/applications/{moved[0].id}?notice_code=exam_unlocked")
     return Redirect(path="/training?notice_code=module_completed")

@@ -7,6 +7,7 @@ collects their routes, without an import cycle.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -16,8 +17,8 @@ from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
 from gigplatform.clock import BUSINESS_TZ
-from gigplatform.errors import DomainError, FieldError
-from gigplatform.security import current_principal
+from gigplatform.errors import DomainError, FieldError, PermissionDenied
+from gigplatform.security import Principal, current_principal
 from web import i18n
 from web.i18n import N_, _
 
@@ -129,3 +130,37 @@ def duration(seconds: int) -> str:
 
 
 FILTERS = {"bj": beijing, "bj_input": beijing_input, "duration": duration}
+
+
+def admin_visitor(request: Request[Any, Any, Any]) -> Principal | None:
+    """The signed-in admin; None for a visitor (sign in first); 403 for every other role, as the API's guard."""
+    principal = current_principal(request)
+    if principal is not None and principal.role != "admin":
+        raise PermissionDenied("This page is for admins.", field="role", rule="role_required")
+    return principal
+
+
+def worker_visitor(request: Request[Any, Any, Any]) -> Principal | None:
+    """The signed-in freelancer; None for a visitor; 403 for every other role."""
+    principal = current_principal(request)
+    if principal is not None and principal.role != "worker":
+        raise PermissionDenied("This page is for freelancers.", field="role", rule="role_required")
+    return principal
+
+
+def error_status(exc: DomainError) -> int:
+    """The status a form shown again answers with: the service's 403 or 409, else 422 for what was typed."""
+    return exc.status if exc.status in (403, 409) else 422
+
+
+class ListQuery:
+    """For a list page's filters as a frozen dataclass whose last field is `page`: the query string of the filters
+    with `changes` applied (empty values and the first page left out), for links to other pages and sorts."""
+
+    def query(self, **changes: Any) -> str:
+        values: dict[str, Any] = {
+            ("page_number" if f.name == "page" else f.name): getattr(self, f.name)
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+        }
+        values.update(changes)
+        return urlencode({k: v for k, v in values.items() if v not in ("", None, 1)})

@@ -4,6 +4,8 @@
  *   real deadline either way.
  * - the typing test's textarea ([data-no-paste]): no pasting or dropping text, and a count of what is typed.
  * - the ID number check ([data-id-check]): 18 characters, GB 11643 check digit, birth date and age, as one types.
+ * - the exam ([data-exam]): each answer is saved as it is clicked; the reply's seconds left re-synchronise the
+ *   countdown; when the server says time is up, the page reloads to show the result.
  * - [data-confirm] buttons ask first; [data-select-all] ticks every box of a table.
  * Every text comes from the page's data-msg-* attributes, already in the visitor's language.
  */
@@ -33,6 +35,9 @@
     var end = performance.now() + Number(el.dataset.seconds || 0) * 1000;
     var timer = el.closest(".timer");
     var finished = false;
+    el.addEventListener("countdown:sync", function (event) {
+      end = performance.now() + Number(event.detail) * 1000;
+    });
 
     function finish() {
       if (finished) return;
@@ -149,6 +154,50 @@
       update();
     });
     if (!serverError) update();
+  });
+
+  document.querySelectorAll("form[data-exam]").forEach(function (form) {
+    var attempt = form.dataset.exam;
+    var token = form.querySelector('input[name="_csrf_token"]');
+    var timer = document.querySelector("[data-countdown]");
+    form.querySelectorAll("fieldset[data-question]").forEach(function (box) {
+      var question = box.dataset.question;
+      var state = box.querySelector(".save-state");
+      var sent = 0;
+      function say(text, bad) {
+        if (!state) return;
+        state.textContent = text;
+        state.classList.toggle("bad", !!bad);
+      }
+      box.addEventListener("change", function () {
+        var body = new URLSearchParams();
+        if (token) body.append("_csrf_token", token.value);
+        box.querySelectorAll("input:checked").forEach(function (input) { body.append("choice", input.value); });
+        var mine = ++sent;
+        say(form.dataset.msgSaving);
+        fetch("/exam-attempts/" + attempt + "/answers/" + question, {
+          method: "POST",
+          body: body,
+          credentials: "same-origin",
+          headers: token ? { "x-csrftoken": token.value } : {},
+        })
+          .then(function (response) { return response.json().then(function (data) { return [response, data]; }); })
+          .then(function (pair) {
+            var data = pair[1];
+            if (mine !== sent) return;  // a later click is on its way; its answer is the one that counts
+            if (data.saved) {
+              say(form.dataset.msgSaved);
+              if (timer) timer.dispatchEvent(new CustomEvent("countdown:sync", { detail: data.seconds_left }));
+            } else if (data.reload) {
+              form.dataset.submitted = "1";
+              window.location.reload();
+            } else {
+              say(fill(form.dataset.msgFailed, { reason: data.message || pair[0].status }), true);
+            }
+          })
+          .catch(function () { if (mine === sent) say(form.dataset.msgOffline, true); });
+      });
+    });
   });
 
   document.addEventListener("click", function (event) {
