@@ -412,6 +412,8 @@ async def record_exam_result(
     """What an exam's outcome does to the application: a pass certifies its tracks (within the quota); the last
     failed attempt of the only exam left rejects it. The exams service decides `out_of_attempts`; the caller
     commits."""
+    if application.status not in (S.EXAM, S.CERTIFIED, S.WAITLISTED):
+        return  # rejected or withdrawn while the exam ran: the result stands on the attempt, the application stays
     if passed:
         await certify(
             session,

@@ -7,7 +7,7 @@ from collections import Counter
 
 from tests.conftest import assert_problem
 from tests.exams.conftest import answer_all, at, attempt_url, sit, start, started, submitted
-from tests.recruitment.conftest import advance, concurrently, get_round, read_application
+from tests.recruitment.conftest import advance, bulk, concurrently, get_round, read_application
 
 CERTIFICATIONS_URL = "/api/me/certifications"
 
@@ -170,3 +170,19 @@ async def test_passing_a_second_track_exam_adds_the_track_on_the_timeline(
     passes = [e for e in application["timeline"] if e["reason_code"] == "exam_passed"]
     assert [(e["from_status"], e["to_status"]) for e in passes] == [("exam", "certified"), ("certified", "certified")]
     assert application["status"] == "certified"
+
+
+async def test_an_application_rejected_during_the_exam_stays_rejected_when_it_passes(
+    client, admin, tiny_bank, candidate
+) -> None:
+    attempt = await started(client, candidate)
+    rejected = await bulk(client, admin, [candidate.application_id], "reject", "身份信息与实际不符")
+    assert rejected.json()["results"][0]["ok"], rejected.text
+    await answer_all(client, candidate, attempt, tiny_bank)
+
+    result = await submitted(client, candidate.headers, attempt["attempt_id"])
+
+    assert (result["passed"], result["application_status"]) == (True, "rejected")
+    assert await certifications(client, candidate.headers) == []
+    application = await read_application(client, candidate.headers, candidate.application_id)
+    assert application["status_reason"] == "身份信息与实际不符"
