@@ -914,17 +914,25 @@ async def save_answer(
     choice_ids: list[str],
 ) -> SavedAnswer:
     """Keeps the answer as given, while the attempt runs. The attempt row is locked for the write, so a submission
-    at the same moment grades either before this answer or after it, never half of it."""
-    attempt = await access_attempt(session, principal, attempt_id)
-    if attempt.user_id != principal.user_id:
+    at the same moment grades either before this answer or after it, never half of it. Every click of every
+    candidate comes here: one SELECT (the locked attempt with the question asked) and one UPDATE."""
+    row = (
+        await session.execute(
+            select(ExamAttempt, AttemptItem, QuestionVersion)
+            .outerjoin(
+                AttemptItem, and_(AttemptItem.attempt_id == ExamAttempt.id, AttemptItem.question_id == question_id)
+            )
+            .outerjoin(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+            .where(ExamAttempt.id == attempt_id)
+            .with_for_update(of=ExamAttempt)
+            .execution_options(populate_existing=True)
+        )
+    ).first()
+    if row is None or (principal.role != "admin" and row[0].user_id != principal.user_id):
+        raise NotFound("No such exam attempt.", field="attempt_id", rule="exists")
+    locked = row[0]
+    if locked.user_id != principal.user_id:
         raise PermissionDenied("Only the candidate answers.", field="attempt_id", rule="candidate_only")
-    locked = await session.scalar(
-        select(ExamAttempt)
-        .where(ExamAttempt.id == attempt.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert locked is not None
     now = kit.clock.now()
     if locked.status == AttemptStatus.SUBMITTED:
         raise Conflict("This attempt is already submitted.", field="status", rule="submitted")
@@ -932,16 +940,9 @@ async def save_answer(
         await _submit(session, locked, now)
         await session.commit()
         raise Conflict("Time is up: answers after the deadline are not taken.", field="deadline", rule="passed")
-    row = (
-        await session.execute(
-            select(AttemptItem, QuestionVersion)
-            .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
-            .where(AttemptItem.attempt_id == attempt.id, AttemptItem.question_id == question_id)
-        )
-    ).first()
-    if row is None:
+    if row[1] is None:
         raise NotFound("This question is not part of the attempt.", field="question_id", rule="exists")
-    item, version = row
+    _attempt, item, version = row
     keys = {o["key"] for o in version.options}
     if any(c not in keys for c in choice_ids):
         raise InvalidInput("Choose among the question's options.", field="choice_ids", rule="one_of")

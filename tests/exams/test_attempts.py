@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from gigplatform.demo_exams import BANK_FILE
 from tests.conftest import assert_problem
@@ -643,3 +644,21 @@ async def test_the_overview_of_an_applications_exams(client, clock, tiny_bank, e
 
     clock.set(at(result["next_attempt_at"]))
     assert (await exam_overview(client, candidate))["exams"][0]["can_start"] is True
+
+
+async def test_saving_an_answer_costs_two_statements(client, app, tiny_bank, candidate) -> None:
+    """The hot path of every click: the locked attempt read with its question, then the answer's UPDATE."""
+    attempt = await started(client, candidate)
+    question_id = attempt["questions"][0]["question_id"]
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement.split(None, 1)[0].upper())
+
+    engine = app.state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        await saved(client, candidate.headers, attempt["attempt_id"], question_id, ["A"])
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert statements == ["SELECT", "UPDATE"], statements
