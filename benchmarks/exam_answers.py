@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import json
 import os
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -26,29 +24,10 @@ import httpx
 from stdnum.cn import ric
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.serve import free_port
+from benchmarks.serve import load_connections, start_server
 
 BANK = Path(__file__).resolve().parent.parent / "exams" / "demo_bank.json"
 PASSWORD = "bench12345"
-
-
-def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    proc = subprocess.Popen(  # noqa: S603 - our own CLI
-        [sys.executable, "-m", "gigplatform", "serve", "--port", str(port)],
-        env={**env, "GIG_RUN_JOBS": "0"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc, port
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("the server did not start")
 
 
 def set_up(base: str, env: dict[str, str], candidates: int) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -117,27 +96,6 @@ def set_up(base: str, env: dict[str, str], candidates: int) -> list[tuple[str, s
     return sitting
 
 
-async def _connection(port: int, requests: list[bytes], stop: float, counts: list[int]) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    done = 0
-    try:
-        for request in itertools.cycle(requests):
-            if time.monotonic() >= stop:
-                break
-            writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            if not head.startswith(b"HTTP/1.1 200"):
-                raise RuntimeError(head.split(b"\r\n", 1)[0].decode())
-            length = next(
-                int(line.split(b":")[1]) for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:")
-            )
-            await reader.readexactly(length)
-            done += 1
-    finally:
-        writer.close()
-        counts.append(done)
-
-
 def raw(method: str, path: str, token: str, body: bytes = b"") -> bytes:
     lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Authorization: Bearer {token}"]
     if body:
@@ -145,19 +103,12 @@ def raw(method: str, path: str, token: str, body: bytes = b"") -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
-async def load(port: int, per_connection: list[list[bytes]], seconds: float) -> float:
-    counts: list[int] = []
-    start = time.monotonic()
-    await asyncio.gather(*(_connection(port, r, start + seconds, counts) for r in per_connection))
-    return sum(counts) / (time.monotonic() - start)
-
-
 def measure(env: dict[str, str], seconds: float, candidates: int) -> tuple[float, float]:
     subprocess.run([sys.executable, "-m", "gigplatform", "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
-    proc, port = start_server(env)
+    proc, port = start_server("httptools", {**env, "GIG_RUN_JOBS": "0"})
     try:
         sitting = set_up(f"http://127.0.0.1:{port}", env, candidates)
-        baseline = asyncio.run(load(port, [[raw("GET", "/api/me", t)] for t, _a, _c in sitting], seconds))
+        baseline = asyncio.run(load_connections(port, [[raw("GET", "/api/me", t)] for t, _a, _c in sitting], seconds))
         clicks = [
             [
                 raw("PUT", f"/api/exam-attempts/{a}/answers/{q}", t, json.dumps({"choice_ids": [c]}).encode())
@@ -165,7 +116,7 @@ def measure(env: dict[str, str], seconds: float, candidates: int) -> tuple[float
             ]
             for t, a, qs in sitting
         ]
-        answers = asyncio.run(load(port, clicks, seconds))
+        answers = asyncio.run(load_connections(port, clicks, seconds))
         return baseline, answers
     finally:
         proc.terminate()

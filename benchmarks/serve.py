@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import socket
 import subprocess
@@ -26,6 +27,7 @@ def free_port() -> int:
 
 
 def start_server(http: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
+    """`gigplatform serve` with the given HTTP parser on a free port, once it answers /health."""
     port = free_port()
     proc = subprocess.Popen(  # noqa: S603 - our own CLI
         [sys.executable, "-m", "gigplatform", "serve", "--port", str(port), "--http", http],
@@ -44,11 +46,14 @@ def start_server(http: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes
     raise SystemExit(f"server with {http} did not start")
 
 
-async def _connection(port: int, request: bytes, stop: float, counts: list[int]) -> None:
+async def _connection(port: int, requests: list[bytes], stop: float, counts: list[int]) -> None:
+    """One keep-alive connection sending `requests` in turn, each waited for, until `stop`."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     done = 0
     try:
-        while time.monotonic() < stop:
+        for request in itertools.cycle(requests):
+            if time.monotonic() >= stop:
+                break
             writer.write(request)
             head = await reader.readuntil(b"\r\n\r\n")
             if not head.startswith(b"HTTP/1.1 200"):
@@ -63,13 +68,18 @@ async def _connection(port: int, request: bytes, stop: float, counts: list[int])
         counts.append(done)
 
 
+async def load_connections(port: int, per_connection: list[list[bytes]], seconds: float) -> float:
+    """Requests per second over one connection per list of raw requests."""
+    counts: list[int] = []
+    start = time.monotonic()
+    await asyncio.gather(*(_connection(port, r, start + seconds, counts) for r in per_connection))
+    return sum(counts) / (time.monotonic() - start)
+
+
 async def load(port: int, path: str, headers: dict[str, str], seconds: float, connections: int) -> float:
     lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1", *(f"{k}: {v}" for k, v in headers.items())]
     request = ("\r\n".join(lines) + "\r\n\r\n").encode()
-    counts: list[int] = []
-    start = time.monotonic()
-    await asyncio.gather(*(_connection(port, request, start + seconds, counts) for _ in range(connections)))
-    return sum(counts) / (time.monotonic() - start)
+    return await load_connections(port, [[request]] * connections, seconds)
 
 
 def main() -> None:
