@@ -301,9 +301,9 @@ def attempt_out(view: service.AttemptView, now: datetime) -> AttemptOut:
         len(view.questions),
         a.pass_mark,
         a.passed,
-        standing.blueprint.attempts_allowed if standing else a.number,
-        standing.attempts_left if standing else 0,
-        standing.next_attempt_at if standing else None,
+        standing.blueprint.attempts_allowed,
+        standing.attempts_left,
+        standing.next_attempt_at,
         view.application_status,
         [
             ReviewItemOut(

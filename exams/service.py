@@ -725,6 +725,14 @@ async def exam_standings(
     """The application's exams and the caller's attempts at each, overdue attempts submitted first."""
     application = await recruitment.access_application(session, principal, application_id)
     await _submit_overdue_of(session, kit, application.user_id)
+    return application, await _standings(session, application, kit.clock.now())
+
+
+async def _standings(
+    session: AsyncSession, application: recruitment.Application, now: datetime, *, include: ExamAttempt | None = None
+) -> list[ExamStanding]:
+    """Each exam of the application with its attempts (one query for all of them). With `include`, that attempt's
+    exam is listed even when the round's blueprints no longer assign it to the application's tracks."""
     attempts = list(
         await session.scalars(
             select(ExamAttempt)
@@ -732,13 +740,14 @@ async def exam_standings(
             .order_by(ExamAttempt.started_at, ExamAttempt.id)
         )
     )
-    now = kit.clock.now()
+    choices = await _exams_for(session, application)
+    if include is not None and all(c.blueprint.id != include.blueprint_id for c in choices):
+        choices.append(ExamChoice(await access_blueprint(session, include.blueprint_id), list(include.tracks)))
     held = frozenset(application.passed_tracks or [])
-    standings = [
+    return [
         ExamStanding(choice, [a for a in attempts if a.blueprint_id == choice.blueprint.id], now, held)
-        for choice in await _exams_for(session, application)
+        for choice in choices
     ]
-    return application, standings
 
 
 async def start_attempt(
@@ -986,26 +995,12 @@ async def _submit(session: AsyncSession, attempt: ExamAttempt, now: datetime) ->
     attempt.correct_count = sum(1 for q in questions if q.item.credit_bp == 10000)
     attempt.passed = n > 0 and total >= attempt.pass_mark * n * 100  # exact: 79.996 % does not pass 80
     application = await recruitment.application_by_id(session, attempt.application_id)
-    blueprint = await session.get(Blueprint, attempt.blueprint_id)
-    used = await session.scalar(
-        select(func.count())
-        .select_from(ExamAttempt)
-        .where(ExamAttempt.application_id == attempt.application_id, ExamAttempt.blueprint_id == attempt.blueprint_id)
+    standings = await _standings(session, application, at, include=attempt)
+    mine = next(s for s in standings if s.blueprint.id == attempt.blueprint_id)
+    # Out of attempts for good only when no other exam of the application can still certify a track either.
+    out_of_attempts = not mine.attempts_left and not any(
+        s.passed or s.attempts_left for s in standings if s is not mine
     )
-    out_of_attempts = blueprint is None or (used or 0) >= blueprint.attempts_allowed
-    if out_of_attempts and not attempt.passed:
-        # Rejected only when no other exam of the application can still certify a track.
-        others = [c for c in await _exams_for(session, application) if c.blueprint.id != attempt.blueprint_id]
-        for other in others:
-            tries = list(
-                await session.scalars(
-                    select(ExamAttempt).where(
-                        ExamAttempt.application_id == application.id, ExamAttempt.blueprint_id == other.blueprint.id
-                    )
-                )
-            )
-            if any(t.passed for t in tries) or len(tries) < other.blueprint.attempts_allowed:
-                out_of_attempts = False
     await recruitment.record_exam_result(
         session,
         application,
@@ -1013,7 +1008,7 @@ async def _submit(session: AsyncSession, attempt: ExamAttempt, now: datetime) ->
         tracks=attempt.tracks,
         score=format_score(attempt.score_bp),
         passed=attempt.passed,
-        attempts_used=used or 0,
+        attempts_used=len(mine.attempts),
         out_of_attempts=out_of_attempts,
     )
     return True
@@ -1089,10 +1084,13 @@ class AttemptView:
     """An attempt with its questions and what the candidate may see of the result."""
 
     attempt: ExamAttempt
-    blueprint_title: str
     questions: list[AttemptQuestion]
-    standing: ExamStanding | None
+    standing: ExamStanding  # the attempt's exam, with every attempt at it
     application_status: str
+
+    @property
+    def blueprint_title(self) -> str:
+        return self.standing.blueprint.title
 
     @property
     def review_allowed(self) -> bool:
@@ -1100,29 +1098,10 @@ class AttemptView:
 
 
 async def attempt_view(session: AsyncSession, kit: SecurityKit, attempt: ExamAttempt) -> AttemptView:
-    blueprint = await session.get(Blueprint, attempt.blueprint_id)
     application = await recruitment.application_by_id(session, attempt.application_id)
-    attempts = list(
-        await session.scalars(
-            select(ExamAttempt).where(
-                ExamAttempt.application_id == attempt.application_id, ExamAttempt.blueprint_id == attempt.blueprint_id
-            )
-        )
-    )
-    standing = (
-        ExamStanding(
-            ExamChoice(blueprint, attempt.tracks), attempts, kit.clock.now(), frozenset(application.passed_tracks or [])
-        )
-        if blueprint
-        else None
-    )
-    return AttemptView(
-        attempt,
-        blueprint.title if blueprint else "",
-        await attempt_questions(session, attempt),
-        standing,
-        application.status.value,
-    )
+    standings = await _standings(session, application, kit.clock.now(), include=attempt)
+    standing = next(s for s in standings if s.blueprint.id == attempt.blueprint_id)
+    return AttemptView(attempt, await attempt_questions(session, attempt), standing, application.status.value)
 
 
 # --- item statistics -----------------------------------------------------------------------------------------------
