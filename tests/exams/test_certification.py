@@ -40,6 +40,8 @@ async def test_passing_certifies_every_track_applied_for(client, tiny_bank, exam
     (event,) = certified_events(application)
     assert application["status"] == "certified" and event["from_status"] == "exam"
     assert "exam" in (event["reason"] or "").lower(), event
+    assert (event["actor"], event["reason_code"], event["reason_params"]["score"]) == ("system", "exam_passed", "100%")
+    assert at(event["at"]) == since
 
 
 async def test_certifications_are_the_callers_own(client, tiny_bank, exam, make_candidate) -> None:
@@ -57,6 +59,13 @@ async def test_failing_gives_no_certification(client, tiny_bank, make_exam, make
     assert (result["passed"], result["application_status"], result["next_attempt_at"]) == (False, "rejected", None)
     assert await certifications(client, who.headers) == []
     assert_problem(await start(client, who), 409, "attempts", "none_left")
+    rejection = (await read_application(client, who.headers, who.application_id))["timeline"][-1]
+    assert (rejection["from_status"], rejection["to_status"], rejection["actor"]) == ("exam", "rejected", "system")
+    assert (rejection["reason_code"], rejection["reason_params"], at(rejection["at"])) == (
+        "exam_failed_out",
+        {"attempts": 1},
+        at(result["submitted_at"]),
+    )
 
 
 async def test_a_full_quota_waitlists_the_later_passer_until_it_is_raised(
