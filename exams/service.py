@@ -524,7 +524,8 @@ BLUEPRINT_RANGES = {
 }
 
 
-async def _active_counts(session: AsyncSession) -> dict[str, int]:
+async def active_counts(session: AsyncSession) -> dict[str, int]:
+    """How many questions in use each category holds: what a blueprint can draw from."""
     rows = await session.execute(
         select(QuestionVersion.category, func.count())
         .join(
@@ -552,7 +553,7 @@ async def _check_blueprint(session: AsyncSession, values: dict[str, Any], bluepr
         raise InvalidInput("Each category draws 0 to 200 questions.", field="per_category", rule="range")
     if sum(per_category.values()) < 1:
         raise InvalidInput("An exam draws at least one question.", field="per_category", rule="not_empty")
-    available = await _active_counts(session)
+    available = await active_counts(session)
     short = [c for c, n in sorted(per_category.items()) if n > available.get(c, 0)]
     if short:
         raise InvalidInput(

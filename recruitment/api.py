@@ -86,7 +86,7 @@ def application_out(
         is_student=application.is_student,
         tracks=list(application.tracks),
         passed_tracks=list(application.passed_tracks or []),
-        typing_attempts_left=max(0, round_.typing_attempts - application.typing_attempts_used),
+        typing_attempts_left=service.typing_attempts_left(application, round_),
         identity_retry_at=application.identity_retry_at,
         created_at=application.created_at,
         updated_at=application.updated_at,

@@ -739,7 +739,7 @@ async def submit_application(
     if principal.role != "worker":
         raise PermissionDenied("Only freelancer accounts apply.", field="role", rule="role_required")
     user = await accounts.get_user(session, principal.user_id)
-    if user.standing.value not in ("good", "warned"):
+    if not accounts.in_good_standing(user):
         raise PermissionDenied("Only accounts in good standing may apply.", field="standing", rule="good_standing")
     round_ = await access_round(session, round_id)
     now = kit.clock.now()
@@ -1219,7 +1219,7 @@ class TypingOutcome:
     attempts_left: int
 
 
-def _attempts_left(application: Application, round_: Round) -> int:
+def typing_attempts_left(application: Application, round_: Round) -> int:
     return max(0, round_.typing_attempts - application.typing_attempts_used)
 
 
@@ -1246,7 +1246,7 @@ async def start_typing_test(
         select(TypingTest).where(TypingTest.application_id == application.id, TypingTest.submitted_at.is_(None))
     )
     if running is not None and running.deadline > now:
-        return TypingOutcome(running, application, _attempts_left(application, round_))
+        return TypingOutcome(running, application, typing_attempts_left(application, round_))
     if running is not None:
         await _fail_late_test(session, kit, running, application, round_)
         if application.status != S.TYPING:
@@ -1277,7 +1277,7 @@ async def start_typing_test(
         )
         if running is not None:
             await session.refresh(application)
-            return TypingOutcome(running, application, _attempts_left(application, round_))
+            return TypingOutcome(running, application, typing_attempts_left(application, round_))
         await session.rollback()
         raise Conflict("No typing attempts are left.", field="application_id", rule="no_attempts_left")
     test = TypingTest(
@@ -1290,7 +1290,7 @@ async def start_typing_test(
     session.add(test)
     await session.commit()
     await session.refresh(application)
-    return TypingOutcome(test, application, _attempts_left(application, round_))
+    return TypingOutcome(test, application, typing_attempts_left(application, round_))
 
 
 async def _fail_late_test(
@@ -1353,7 +1353,7 @@ async def submit_typing_test(
         else:
             _reject_when_out_of_attempts(session, application, round_, now)
     await session.commit()
-    return TypingOutcome(test, application, _attempts_left(application, round_))
+    return TypingOutcome(test, application, typing_attempts_left(application, round_))
 
 
 # --- training -----------------------------------------------------------------------------------------------------

@@ -25,16 +25,26 @@ from gigplatform.db import DbSession
 from gigplatform.errors import DomainError, FieldError, InvalidInput
 from gigplatform.security import Kit
 from recruitment import service as recruitment
-from recruitment.models import Round, Track
+from recruitment.models import Round
 from web import i18n
 from web.exam_pages import CATEGORY_LABELS, TYPE_LABELS
 from web.i18n import N_, _
-from web.rendering import Form, ListQuery, admin_visitor, error_status, form_errors, page, sign_in_redirect
+from web.recruitment_pages import TRACKS
+from web.rendering import (
+    Form,
+    ListQuery,
+    admin_visitor,
+    error_status,
+    form_errors,
+    general_errors,
+    notice,
+    page,
+    sign_in_redirect,
+)
 
 BANK_PAGE_SIZE = 20
 CATEGORIES = [c.value for c in QuestionCategory]
 TYPES = [t.value for t in QuestionType]
-TRACKS = [t.value for t in Track]
 OPTION_KEYS = service.OPTION_KEYS
 TRUE_FALSE_TEXTS = {"T": "正确", "F": "错误"}  # the option texts the CSV import writes too
 
@@ -122,10 +132,6 @@ NOTICES: dict[str, str] = {
 }
 
 
-def notice(code: str | None) -> str | None:
-    return _(NOTICES[code]) if code in NOTICES else None
-
-
 def said(error: FieldError, messages: dict[tuple[str, str], str]) -> str:
     """One broken rule in the visitor's language (the service's own sentence where the table has none)."""
     return form_errors(InvalidInput(error.message, errors=[error]), messages)[error.field]
@@ -139,11 +145,6 @@ def all_errors(exc: DomainError, messages: dict[tuple[str, str], str]) -> dict[s
         if message not in found.setdefault(error.field, []):
             found[error.field].append(message)
     return {name: " ".join(words) for name, words in found.items()} or form_errors(exc, messages)
-
-
-def _general(errors: dict[str, str], fields: tuple[str, ...]) -> list[str]:
-    """Errors that belong to no input of the form, shown above it."""
-    return [message for name, message in errors.items() if name not in fields]
 
 
 # --- the bank -----------------------------------------------------------------------------------------------------
@@ -369,7 +370,7 @@ async def _question_editor(
         versions=versions,
         values=values or _question_values(question, version),
         errors=errors,
-        general_errors=_general(errors, QUESTION_FIELDS),
+        general_errors=general_errors(errors, QUESTION_FIELDS),
         categories=CATEGORY_LABELS,
         types=TYPE_LABELS,
         option_keys=OPTION_KEYS,
@@ -413,7 +414,7 @@ async def admin_question(
 ) -> Response[Any]:
     if admin_visitor(request) is None:
         return sign_in_redirect(request)
-    return await _question_editor(request, db_session, question_id, notice_text=notice(notice_code))
+    return await _question_editor(request, db_session, question_id, notice_text=notice(notice_code, NOTICES))
 
 
 @post("/admin/questions/{question_id:uuid}", operation_id="page_admin_question_update", include_in_schema=False)
@@ -590,17 +591,6 @@ def blueprint_errors(exc: DomainError) -> dict[str, str]:
     return errors
 
 
-async def _active_counts(db_session: DbSession) -> dict[str, int]:
-    """How many questions in use each category holds: what a blueprint can draw from."""
-    counts = {}
-    for category in CATEGORIES:
-        _rows, total = await service.list_questions(
-            db_session, service.QuestionFilter(category=category, active=True, limit=1)
-        )
-        counts[category] = total
-    return counts
-
-
 @get("/admin/exams", operation_id="page_admin_blueprints", include_in_schema=False)
 async def admin_blueprints(
     request: Request[Any, Any, Any], db_session: DbSession, notice_code: FromQuery[str | None] = None
@@ -614,8 +604,8 @@ async def admin_blueprints(
         blueprints=await service.list_blueprints(db_session),
         rounds=rounds,
         categories=CATEGORY_LABELS,
-        counts=await _active_counts(db_session),
-        notice=notice(notice_code),
+        counts=await service.active_counts(db_session),
+        notice=notice(notice_code, NOTICES),
     )
 
 
@@ -693,11 +683,11 @@ async def _blueprint_editor(
         rounds=rounds,
         tracks=TRACKS,
         categories=CATEGORY_LABELS,
-        counts=await _active_counts(db_session),
+        counts=await service.active_counts(db_session),
         numbers=[(name, NUMBER_LABELS[name], service.BLUEPRINT_RANGES[name]) for name in BLUEPRINT_NUMBERS],
         values=values,
         errors=errors,
-        general_errors=_general(errors, BLUEPRINT_FIELDS),
+        general_errors=general_errors(errors, BLUEPRINT_FIELDS),
         notice=notice_text,
     )
 
@@ -737,7 +727,7 @@ async def admin_blueprint(
         return sign_in_redirect(request)
     blueprint = await service.access_blueprint(db_session, blueprint_id)
     return await _blueprint_editor(
-        request, db_session, blueprint, _blueprint_values(blueprint), notice_text=notice(notice_code)
+        request, db_session, blueprint, _blueprint_values(blueprint), notice_text=notice(notice_code, NOTICES)
     )
 
 

@@ -103,7 +103,6 @@ async def _attempt_page(
         attempt=attempt,
         own=own,
         seconds_left=seconds_left,
-        limit_seconds=int((attempt.deadline - attempt.started_at).total_seconds()),
         score=exams.format_score(attempt.score_bp),
         categories=CATEGORY_LABELS,
         types=TYPE_LABELS,

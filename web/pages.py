@@ -19,10 +19,9 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from sqlalchemy import func, select
 
 from gigplatform.accounts import service as accounts
-from gigplatform.accounts.models import Role, ShopPermission, Standing, User
+from gigplatform.accounts.models import Role, ShopPermission, Standing
 from gigplatform.db import DbSession
 from gigplatform.errors import DomainError, Problem
 from gigplatform.security import REFRESH_COOKIE, Kit, SecurityKit, current_principal, session_cookies
@@ -96,16 +95,11 @@ async def render_home(
         }
         context.update(shops=shops, members=members, permissions=[p for p in ShopPermission if p != "owner"])
     elif user.role == Role.ADMIN:
-        rows = await db_session.execute(
-            select(User.role, User.standing, func.count()).group_by(User.role, User.standing)
-        )
-        counts: dict[str, dict[str, int]] = {r.value: {s.value: 0 for s in Standing} for r in Role}
-        for role, standing, n in rows.all():
-            counts[role.value][standing.value] = n
-        context.update(counts=counts, standings=[s.value for s in Standing])
+        context.update(counts=await accounts.count_users(db_session), standings=[s.value for s in Standing])
     elif user.role == Role.WORKER:
         context.update(
             applications=await recruitment.my_applications(db_session, principal),
+            in_good_standing=accounts.in_good_standing(user),
             certifications=await recruitment.certifications(db_session, principal.user_id),
         )
     return page(f"home_{user.role.value}.html", request, status, **context)

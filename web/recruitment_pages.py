@@ -37,6 +37,8 @@ from web.rendering import (
     beijing_input,
     error_status,
     form_errors,
+    general_errors,
+    notice,
     page,
     parse_beijing,
     safe_next,
@@ -200,18 +202,6 @@ def reason_text(text: str, code: str | None = None, params: dict[str, Any] | Non
     )
 
 
-def notice(code: str | None) -> str | None:
-    return _(NOTICES[code]) if code in NOTICES else None
-
-
-def _general(errors: dict[str, str], fields: tuple[str, ...]) -> list[str]:
-    """Errors that belong to no input of the form, shown above it."""
-    return [message for name, message in errors.items() if name not in fields]
-
-
-# --- who may see a page -------------------------------------------------------------------------------------------
-
-
 # --- admin: rounds ------------------------------------------------------------------------------------------------
 
 
@@ -221,7 +211,7 @@ async def admin_rounds(
 ) -> Response[Any]:
     if admin_visitor(request) is None:
         return sign_in_redirect(request)
-    return await _rounds_list(request, db_session, notice=notice(notice_code))
+    return await _rounds_list(request, db_session, notice=notice(notice_code, NOTICES))
 
 
 async def _rounds_list(
@@ -371,7 +361,7 @@ async def _round_editor(
         round=round_,
         values=values,
         errors=errors,
-        general_errors=_general(errors, ROUND_FIELDS),
+        general_errors=general_errors(errors, ROUND_FIELDS),
         editable=_editable(round_),
         tracks=TRACKS,
         module_rows=_module_rows(modules, values.get("modules", [])),
@@ -418,7 +408,7 @@ async def admin_round(
     round_ = await recruitment.access_round(db_session, round_id)
     module_ids = (await recruitment.round_module_ids(db_session, [round_.id]))[round_.id]
     return await _round_editor(
-        request, db_session, round_, _round_values(round_, module_ids), notice_text=notice(notice_code)
+        request, db_session, round_, _round_values(round_, module_ids), notice_text=notice(notice_code, NOTICES)
     )
 
 
@@ -498,14 +488,14 @@ class ReviewQuery(ListQuery):
     sort: str = ""
     page: int = 1
 
-    def service_filter(self, limit: int = REVIEW_PAGE_SIZE) -> recruitment.ApplicationFilter:
+    def service_filter(self) -> recruitment.ApplicationFilter:
         return recruitment.ApplicationFilter(
             status=self.status or None,
             track=self.track or None,
             is_student={"yes": True, "no": False}.get(self.student),
             sort=self.sort or None,
-            limit=limit,
-            offset=(max(1, self.page) - 1) * limit,
+            limit=REVIEW_PAGE_SIZE,
+            offset=(max(1, self.page) - 1) * REVIEW_PAGE_SIZE,
         )
 
 
@@ -665,7 +655,7 @@ async def admin_training(
     if admin_visitor(request) is None:
         return sign_in_redirect(request)
     modules = await recruitment.list_modules(db_session)
-    return page("admin_training.html", request, modules=modules, notice=notice(notice_code))
+    return page("admin_training.html", request, modules=modules, notice=notice(notice_code, NOTICES))
 
 
 def _module_editor(
@@ -686,7 +676,7 @@ def _module_editor(
         module=module,
         values=values,
         errors=errors,
-        general_errors=_general(errors, MODULE_FIELDS),
+        general_errors=general_errors(errors, MODULE_FIELDS),
         preview=preview,
         notice=notice_text,
     )
@@ -777,7 +767,7 @@ async def admin_module(
         "active": module.active,
     }
     return _module_editor(
-        request, module, values, preview=render_markdown(module.body_markdown), notice_text=notice(notice_code)
+        request, module, values, preview=render_markdown(module.body_markdown), notice_text=notice(notice_code, NOTICES)
     )
 
 
@@ -829,7 +819,7 @@ async def _apply_form(
         round=round_,
         values=values,
         errors=errors,
-        general_errors=_general(errors, APPLY_FIELDS),
+        general_errors=general_errors(errors, APPLY_FIELDS),
         taking=taking,
         today=business_today(kit.clock).isoformat(),
     )
@@ -895,11 +885,6 @@ async def apply_submit(
 # --- freelancers: an application ----------------------------------------------------------------------------------
 
 
-def _attempts_left(application: Application, round_: Round) -> int:
-    # the same sum the API's ApplicationOut.typing_attempts_left shows
-    return max(0, round_.typing_attempts - application.typing_attempts_used)
-
-
 async def application_page(
     request: Request[Any, Any, Any],
     db_session: DbSession,
@@ -913,7 +898,6 @@ async def application_page(
 ) -> Template:
     application = await recruitment.access_application(db_session, principal, application_id)
     round_ = await recruitment.access_round(db_session, application.round_id)
-    events = await recruitment.timeline(db_session, application.id)
     own = application.user_id == principal.user_id
     training = []
     if own:
@@ -921,9 +905,9 @@ async def application_page(
         progress = {p.module.id: p for p in await recruitment.my_training(db_session, kit, principal)}
         training = [progress[m] for m in required if m in progress]
     exam_standings: list[exams.ExamStanding] = []
-    if application.status.value in EXAM_VISIBLE:
+    if application.status.value in EXAM_VISIBLE:  # an overdue exam is graded here, which may move the application
         application, exam_standings = await exams.exam_standings(db_session, kit, principal, application_id)
-        events = await recruitment.timeline(db_session, application.id)  # a lazily graded exam may have moved it
+    events = await recruitment.timeline(db_session, application.id)
     return page(
         "application.html",
         request,
@@ -932,11 +916,10 @@ async def application_page(
         round=round_,
         events=events,
         own=own,
-        attempts_left=_attempts_left(application, round_),
+        attempts_left=recruitment.typing_attempts_left(application, round_),
         training=training,
         exams=exam_standings,
         exam_open=application.status.value in exams.EXAM_STAGES,
-        now=kit.clock.now(),
         score_text=exams.format_score,
         certifications=await recruitment.certifications(db_session, application.user_id) if own else [],
         can_withdraw=own and S.WITHDRAWN in recruitment.TRANSITIONS.get(application.status, frozenset()),
@@ -957,7 +940,8 @@ async def application_detail(
     principal = current_principal(request)
     if principal is None:
         return sign_in_redirect(request)
-    return await application_page(request, db_session, kit, principal, application_id, notice_text=notice(notice_code))
+    shown = notice(notice_code, NOTICES)
+    return await application_page(request, db_session, kit, principal, application_id, notice_text=shown)
 
 
 @post("/applications/{application_id:uuid}/withdraw", operation_id="page_withdraw", include_in_schema=False)
@@ -1000,7 +984,7 @@ async def _typing_intro(
         status,
         application=application,
         round=round_,
-        attempts_left=_attempts_left(application, round_),
+        attempts_left=recruitment.typing_attempts_left(application, round_),
         minutes=int(recruitment.TYPING_TIME_LIMIT.total_seconds() // 60),
         general_errors=list((errors or {}).values()),
     )
@@ -1051,7 +1035,7 @@ async def typing_test(
     if principal is None:
         return sign_in_redirect(request)
     return await _typing_page(
-        request, db_session, kit, principal, application_id, test_id, notice_text=notice(notice_code)
+        request, db_session, kit, principal, application_id, test_id, notice_text=notice(notice_code, NOTICES)
     )
 
 
@@ -1082,8 +1066,7 @@ async def _typing_page(
         round=round_,
         test=test,
         seconds_left=seconds_left,
-        limit_seconds=int(recruitment.TYPING_TIME_LIMIT.total_seconds()),
-        attempts_left=_attempts_left(application, round_),
+        attempts_left=recruitment.typing_attempts_left(application, round_),
         accuracy=(test.accuracy_bp or 0) / 100,
         notice=notice_text,
         general_errors=list((errors or {}).values()),
@@ -1148,7 +1131,7 @@ async def training(
         modules=modules,
         done=done,
         applications=applications,
-        notice=notice(notice_code),
+        notice=notice(notice_code, NOTICES),
     )
 
 

@@ -164,3 +164,13 @@ class ListQuery:
         }
         values.update(changes)
         return urlencode({k: v for k, v in values.items() if v not in ("", None, 1)})
+
+
+def notice(code: str | None, notices: dict[str, str]) -> str | None:
+    """The notice a redirect asked for: only fixed codes travel in the URL, never text."""
+    return _(notices[code]) if code in notices else None
+
+
+def general_errors(errors: dict[str, str], fields: tuple[str, ...]) -> list[str]:
+    """Errors that belong to no input of the form, shown above it."""
+    return [message for name, message in errors.items() if name not in fields]

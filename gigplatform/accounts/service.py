@@ -196,6 +196,20 @@ async def find_user_by_login(session: AsyncSession, login: str) -> User | None:
     return await session.scalar(select(User).where(User.login == normalized))
 
 
+def in_good_standing(user: User) -> bool:
+    """Good or warned: may apply and take shifts. Restricted and banned accounts may not."""
+    return user.standing in (Standing.GOOD, Standing.WARNED)
+
+
+async def count_users(session: AsyncSession) -> dict[str, dict[str, int]]:
+    """Accounts by role and standing, every pair present (zero when none): the admin's overview."""
+    rows = await session.execute(select(User.role, User.standing, func.count()).group_by(User.role, User.standing))
+    counts: dict[str, dict[str, int]] = {r.value: {s.value: 0 for s in Standing} for r in Role}
+    for role, standing, n in rows.all():
+        counts[role.value][standing.value] = n
+    return counts
+
+
 async def set_standing(session: AsyncSession, user_id: uuid.UUID, standing: Standing) -> User:
     user = await get_user(session, user_id)
     user.standing = standing
