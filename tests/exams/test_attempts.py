@@ -662,3 +662,15 @@ async def test_saving_an_answer_costs_two_statements(client, app, tiny_bank, can
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert statements == ["SELECT", "UPDATE"], statements
+
+
+async def test_each_attempt_draws_its_own_questions_at_random(client, add_question, make_exam, make_candidate) -> None:
+    """Two of six questions per attempt: eight attempts drawing the same two by chance has odds of 15^-7."""
+    for n in range(6):
+        await add_question(question(f"pool-{n}", "platform_rules", "single", "ABC", "A"))
+    exam = await make_exam(per_category={"platform_rules": 2})
+    draws = set()
+    for _ in range(8):
+        attempt = await started(client, await make_candidate(exam.round_id))
+        draws.add(frozenset(q["question_id"] for q in attempt["questions"]))
+    assert len(draws) > 1, draws

@@ -195,3 +195,38 @@ async def test_an_application_rejected_during_the_exam_stays_rejected_when_it_pa
     assert await certifications(client, candidate.headers) == []
     application = await read_application(client, candidate.headers, candidate.application_id)
     assert application["status_reason"] == "身份信息与实际不符"
+
+
+async def test_a_waitlisted_passer_of_one_track_is_certified_only_for_that_track(
+    client, admin, tiny_bank, make_round, make_blueprint, make_candidate
+) -> None:
+    round_ = await make_round(quota=1)
+    await make_blueprint(round_["id"], track="pre_sales", title="售前考试")
+    await make_blueprint(round_["id"], track="after_sales", title="售后考试")
+    first = await make_candidate(round_["id"])
+    assert (await sit(client, first, tiny_bank, track="pre_sales"))["application_status"] == "certified"
+    who = await make_candidate(round_["id"], tracks=["pre_sales", "after_sales"])
+    assert (await sit(client, who, tiny_bank, track="pre_sales"))["application_status"] == "waitlisted"
+
+    raised = await client.patch(f"/api/admin/rounds/{round_['id']}", json={"quota": 2}, headers=admin)
+    assert raised.status_code == 200, raised.text
+
+    application = await read_application(client, who.headers, who.application_id)
+    assert (application["status"], application["passed_tracks"]) == ("certified", ["pre_sales"])
+    assert [c["track"] for c in await certifications(client, who.headers)] == ["pre_sales"]
+
+
+async def test_failing_out_of_one_track_exam_does_not_reject_while_another_can_certify(
+    client, tiny_bank, make_round, make_blueprint, make_candidate
+) -> None:
+    round_ = await make_round()
+    await make_blueprint(round_["id"], track="pre_sales", title="售前考试", attempts_allowed=1)
+    await make_blueprint(round_["id"], track="after_sales", title="售后考试")
+    who = await make_candidate(round_["id"], tracks=["pre_sales", "after_sales"])
+
+    failed = await sit(client, who, tiny_bank, wrong=6, track="pre_sales")
+    assert (failed["passed"], failed["attempts_left"], failed["application_status"]) == (False, 0, "exam")
+    other = await started(client, who, track="after_sales")
+    assert other["tracks"] == ["after_sales"]
+    await answer_all(client, who, other, tiny_bank, wrong=6)
+    assert (await submitted(client, who.headers, other["attempt_id"]))["application_status"] == "exam"  # 2 attempts
