@@ -43,6 +43,7 @@ from exams.schemas import (
 from gigplatform.db import DbSession
 from gigplatform.errors import InvalidInput
 from gigplatform.security import CurrentPrincipal, Kit, admin_only, authenticated
+from recruitment import service as recruitment
 
 
 def question_out(question: Question, version: QuestionVersion) -> QuestionOut:
@@ -359,7 +360,7 @@ class AttemptController(Controller):
                     _score(s.best_score_bp),
                     s.active.id if s.active else None,
                     s.next_attempt_at,
-                    application.status.value in service.EXAM_STAGES and s.refusal() is None,
+                    application.status in recruitment.EXAM_STAGES and s.refusal() is None,
                 )
                 for s in standings
             ],

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,6 +60,8 @@ CSV_COLUMNS = (
     "active",
 )
 IMPORT_MAX_ROWS = 2000
+# A question joined with the wording it is asked in now.
+IS_CURRENT = and_(QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.current_version)
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -159,17 +161,12 @@ def _raise_first(problems: list[FieldError]) -> None:
         raise InvalidInput(problems[0].message, errors=problems)
 
 
+def _current() -> Select[tuple[Question, QuestionVersion]]:
+    return select(Question, QuestionVersion).join(QuestionVersion, IS_CURRENT)
+
+
 async def access_question(session: AsyncSession, question_id: uuid.UUID) -> tuple[Question, QuestionVersion]:
-    row = (
-        await session.execute(
-            select(Question, QuestionVersion)
-            .join(
-                QuestionVersion,
-                and_(QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.current_version),
-            )
-            .where(Question.id == question_id)
-        )
-    ).first()
+    row = (await session.execute(_current().where(Question.id == question_id))).first()
     if row is None:
         raise NotFound("No such question.", field="question_id", rule="exists")
     return row[0], row[1]
@@ -262,10 +259,7 @@ async def list_questions(
         raise InvalidInput("limit is 1 to 500.", field="limit", rule="range")
     if filters.offset < 0:
         raise InvalidInput("offset is at least 0.", field="offset", rule="range")
-    query = select(Question, QuestionVersion).join(
-        QuestionVersion,
-        and_(QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.current_version),
-    )
+    query = _current()
     if filters.category:
         query = query.where(QuestionVersion.category == filters.category)
     if filters.type:
@@ -442,13 +436,7 @@ def question_document(question: Question, version: QuestionVersion) -> dict[str,
 
 
 async def _all_current(session: AsyncSession) -> list[tuple[Question, QuestionVersion]]:
-    rows, total = await list_questions(session, QuestionFilter(limit=500))
-    offset = len(rows)
-    while offset < total:
-        more, _ = await list_questions(session, QuestionFilter(limit=500, offset=offset))
-        rows += more
-        offset += len(more)
-    return rows
+    return [(q, v) for q, v in await session.execute(_current().order_by(Question.code))]
 
 
 async def export_json(session: AsyncSession) -> str:
@@ -528,10 +516,7 @@ async def active_counts(session: AsyncSession) -> dict[str, int]:
     """How many questions in use each category holds: what a blueprint can draw from."""
     rows = await session.execute(
         select(QuestionVersion.category, func.count())
-        .join(
-            Question,
-            and_(Question.id == QuestionVersion.question_id, QuestionVersion.version == Question.current_version),
-        )
+        .join(Question, IS_CURRENT)
         .where(Question.active.is_(True))
         .group_by(QuestionVersion.category)
     )
@@ -619,7 +604,6 @@ async def list_blueprints(session: AsyncSession, round_id: uuid.UUID | None = No
 
 # --- attempts ------------------------------------------------------------------------------------------------------
 
-EXAM_STAGES = frozenset({"exam", "certified", "waitlisted"})  # application statuses from which an exam may be taken
 CATEGORY_ORDER = [c.value for c in QuestionCategory]
 _draw = random.SystemRandom()  # candidates must not predict their questions or option order
 
@@ -758,7 +742,7 @@ async def start_attempt(
     application, standings = await exam_standings(session, kit, principal, application_id)
     if application.user_id != principal.user_id:
         raise PermissionDenied("Only the applicant takes their exam.", field="application_id", rule="applicant_only")
-    if application.status.value not in EXAM_STAGES:
+    if application.status not in recruitment.EXAM_STAGES:
         # An application the exam itself ended says so; any other is simply not at the exam.
         exhausted = [s.refusal() for s in standings if s.attempts]
         raise next((e for e in exhausted if e is not None), None) or Conflict(
@@ -835,12 +819,7 @@ async def _started_elsewhere(session: AsyncSession, user_id: uuid.UUID) -> Confl
 async def _draw_questions(session: AsyncSession, blueprint: Blueprint) -> list[QuestionVersion]:
     """N current versions of active questions per category, at random; categories in the bank's order."""
     rows = await session.execute(
-        select(QuestionVersion.id, QuestionVersion.category)
-        .join(
-            Question,
-            and_(Question.id == QuestionVersion.question_id, QuestionVersion.version == Question.current_version),
-        )
-        .where(Question.active.is_(True))
+        select(QuestionVersion.id, QuestionVersion.category).join(Question, IS_CURRENT).where(Question.active.is_(True))
     )
     pools: dict[str, list[uuid.UUID]] = {}
     for version_id, category in rows.all():
@@ -1175,14 +1154,7 @@ async def item_stats(session: AsyncSession, blueprint_id: uuid.UUID) -> ItemStat
     sums = {row[0]: [int(v or 0) for v in row[1:]] for row in rows.all()}
     current = {}
     if sums:
-        for question, version in await session.execute(
-            select(Question, QuestionVersion)
-            .join(
-                QuestionVersion,
-                and_(QuestionVersion.question_id == Question.id, QuestionVersion.version == Question.current_version),
-            )
-            .where(Question.id.in_(list(sums)))
-        ):
+        for question, version in await session.execute(_current().where(Question.id.in_(list(sums)))):
             current[question.id] = (question, version)
     items = []
     for question_id, (n, sx, sxx, sy, syy, sxy) in sums.items():

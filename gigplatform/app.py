@@ -23,7 +23,7 @@ from gigplatform.accounts import service as accounts
 from gigplatform.accounts.api import CONTROLLERS as ACCOUNT_CONTROLLERS
 from gigplatform.clock import Clock, SystemClock
 from gigplatform.config import Settings
-from gigplatform.db import make_engine, make_sessionmaker, session_scope
+from gigplatform.db import make_engine, make_sessionmaker
 from gigplatform.errors import EXCEPTION_HANDLERS, NotAuthenticated
 from gigplatform.security import AuthenticationMiddleware, Principal, SecurityKit, SessionTokens, require_principal
 from recruitment.api import CONTROLLERS as RECRUITMENT_CONTROLLERS
@@ -85,7 +85,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                 return None
 
     async def provide_session() -> AsyncIterator[AsyncSession]:
-        async for session in session_scope(sessionmaker):
+        """One session per request, committed by the service that changes state. Closing it when the request ends
+        (or an error escapes into this generator) rolls back whatever was not committed."""
+        async with sessionmaker() as session:
             yield session
 
     def provide_kit() -> SecurityKit:

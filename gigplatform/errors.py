@@ -90,7 +90,6 @@ class TooManyRequests(DomainError):
 
     def __init__(self, detail: str, *, retry_after: int, **kwargs: Any) -> None:
         super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))}, **kwargs)
-        self.retry_after = retry_after
 
 
 @dataclass

@@ -55,7 +55,7 @@ from recruitment.passages import PASSAGES
 from recruitment.training import render_markdown
 
 S = ApplicationStatus
-TERMINAL = frozenset({S.SCREENING_FAILED, S.CERTIFIED, S.REJECTED, S.WITHDRAWN})
+EXAM_STAGES = frozenset({S.EXAM, S.CERTIFIED, S.WAITLISTED})  # where an exam may be taken and its result counts
 TRANSITIONS: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     S.SUBMITTED: frozenset({S.IDENTITY_PENDING, S.REJECTED, S.WITHDRAWN}),
     S.IDENTITY_PENDING: frozenset({S.TYPING, S.SCREENING_FAILED, S.REJECTED, S.WITHDRAWN}),
@@ -125,9 +125,6 @@ def because(code: str, detail: str = "", **params: Any) -> Reason:
 
 def said(words: str) -> Reason:
     return Reason((words or "").strip()[:REASON_MAX])
-
-
-SORTS = {"created_at", "-created_at", "legal_name", "status", "age", "-age"}
 
 
 # --- access -------------------------------------------------------------------------------------------------------
@@ -412,7 +409,7 @@ async def record_exam_result(
     """What an exam's outcome does to the application: a pass certifies its tracks (within the quota); the last
     failed attempt of the only exam left rejects it. The exams service decides `out_of_attempts`; the caller
     commits."""
-    if application.status not in (S.EXAM, S.CERTIFIED, S.WAITLISTED):
+    if application.status not in EXAM_STAGES:
         return  # rejected or withdrawn while the exam ran: the result stands on the attempt, the application stays
     if passed:
         await certify(
@@ -443,10 +440,6 @@ async def certifications(session: AsyncSession, user_id: uuid.UUID) -> list[Cert
         select(Certification).where(Certification.user_id == user_id).order_by(Certification.certified_at)
     )
     return [CertificationView(c.track.value, c.certified_at, c.round_id, c.application_id) for c in rows]
-
-
-async def certified_tracks(session: AsyncSession, user_id: uuid.UUID) -> set[str]:
-    return {c.track for c in await certifications(session, user_id)}
 
 
 async def _promote_waitlisted(session: AsyncSession, round_: Round, at: datetime) -> None:
@@ -1003,8 +996,8 @@ def _review_query(round_: Round, filters: ApplicationFilter) -> Any:
         raise InvalidInput("Unknown status.", field="status", rule="one_of")
     if filters.track is not None and filters.track not in Track.__members__.values():
         raise InvalidInput("Unknown track.", field="track", rule="one_of")
-    if filters.sort is not None and filters.sort not in SORTS:
-        raise InvalidInput(f"sort is one of {', '.join(sorted(SORTS))}.", field="sort", rule="one_of")
+    if filters.sort is not None and filters.sort not in ORDERINGS:
+        raise InvalidInput(f"sort is one of {', '.join(sorted(ORDERINGS))}.", field="sort", rule="one_of")
     if not (1 <= filters.limit <= 500):
         raise InvalidInput("limit is 1 to 500.", field="limit", rule="range")
     if filters.offset < 0:

@@ -919,7 +919,7 @@ async def application_page(
         attempts_left=recruitment.typing_attempts_left(application, round_),
         training=training,
         exams=exam_standings,
-        exam_open=application.status.value in exams.EXAM_STAGES,
+        exam_open=application.status in recruitment.EXAM_STAGES,
         score_text=exams.format_score,
         certifications=await recruitment.certifications(db_session, application.user_id) if own else [],
         can_withdraw=own and S.WITHDRAWN in recruitment.TRANSITIONS.get(application.status, frozenset()),
