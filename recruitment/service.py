@@ -1296,8 +1296,9 @@ async def _fail_late_test(
 
 
 def _reject_when_out_of_attempts(session: AsyncSession, application: Application, round_: Round, at: datetime) -> None:
-    """After a failed typing attempt: the last one allowed rejects the application."""
-    if application.typing_attempts_used >= round_.typing_attempts:
+    """After a failed typing attempt: the last one allowed rejects the application, if it is still at the typing
+    step (one withdrawn or rejected while the test ran stays as it is)."""
+    if application.status == S.TYPING and application.typing_attempts_used >= round_.typing_attempts:
         _system_move(session, application, S.REJECTED, at, "typing_failed_out", attempts=round_.typing_attempts)
 
 
@@ -1333,18 +1334,17 @@ async def submit_typing_test(
     cpm, accuracy_bp = score_typing(test.passage, text, seconds)
     passed = cpm >= round_.min_typing_cpm and accuracy_bp >= round_.min_typing_accuracy * 100
     test.typed_chars, test.cpm, test.accuracy_bp, test.passed = len(text), cpm, accuracy_bp, passed
-    if application.status == S.TYPING:
-        if passed:
-            await _enter_training(
-                session,
-                application,
-                at=now,
-                actor=Actor.SYSTEM,
-                actor_id=None,
-                reason=because("typing_passed", cpm=cpm, accuracy=f"{accuracy_bp / 100:.1f}"),
-            )
-        else:
-            _reject_when_out_of_attempts(session, application, round_, now)
+    if passed and application.status == S.TYPING:
+        await _enter_training(
+            session,
+            application,
+            at=now,
+            actor=Actor.SYSTEM,
+            actor_id=None,
+            reason=because("typing_passed", cpm=cpm, accuracy=f"{accuracy_bp / 100:.1f}"),
+        )
+    elif not passed:
+        _reject_when_out_of_attempts(session, application, round_, now)
     await session.commit()
     return TypingOutcome(test, application, typing_attempts_left(application, round_))
 

@@ -201,3 +201,22 @@ async def test_bad_submissions_and_other_people_are_refused(client, admin, clock
     assert_problem(submit_as_admin, 403, "role", "role_required")
     clock.advance(seconds=60)
     assert (await submit_typing(client, owner, test["test_id"], test["passage"])).json()["passed"]
+
+
+async def test_a_last_test_submitted_after_withdrawing_counts_and_leaves_the_application_withdrawn(
+    client, clock, make_round, new_worker
+) -> None:
+    round_ = await make_round(typing_attempts=1, min_typing_cpm=10)
+    worker = await new_worker()
+    application = await applied(client, worker, round_["id"])
+    test = await start_typing(client, worker, application["id"])
+    withdrawn = await client.post(
+        f"/api/applications/{application['id']}/withdraw", json={"reason": "另有安排"}, headers=worker.headers
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+
+    clock.advance(seconds=301)  # late: the attempt is used up, but there is nothing left to reject
+    assert_problem(await submit_typing(client, worker, test["test_id"], test["passage"]), 422, "test_id", "deadline")
+    after = await read_application(client, worker.headers, application["id"])
+    assert (after["status"], after["typing_attempts_left"]) == ("withdrawn", 0)
+    assert_problem(await submit_typing(client, worker, test["test_id"], test["passage"]), 409, "test_id")
