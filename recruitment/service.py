@@ -153,17 +153,20 @@ async def application_by_id(session: AsyncSession, application_id: uuid.UUID) ->
     return found
 
 
-async def access_typing_test(session: AsyncSession, principal: Principal, test_id: uuid.UUID) -> TypingTest:
+async def access_typing_test(
+    session: AsyncSession, principal: Principal, test_id: uuid.UUID
+) -> tuple[TypingTest, Application]:
+    """The applicant's own typing test with its application, in one read; anyone else gets 404."""
     row = (
         await session.execute(
-            select(TypingTest, Application.user_id)
+            select(TypingTest, Application)
             .join(Application, Application.id == TypingTest.application_id)
             .where(TypingTest.id == test_id)
         )
     ).first()
-    if row is None or row[1] != principal.user_id:
+    if row is None or row[1].user_id != principal.user_id:
         raise NotFound("No such typing test.", field="test_id", rule="exists")
-    return row[0]
+    return row[0], row[1]
 
 
 async def access_module(session: AsyncSession, module_id: uuid.UUID, *, active_only: bool = True) -> TrainingModule:
@@ -1308,8 +1311,7 @@ async def submit_typing_test(
     """Scores the text on the server's clock; passing moves on to training, the last failure rejects."""
     if len(text) > TYPED_TEXT_MAX:
         raise InvalidInput(f"The text may have at most {TYPED_TEXT_MAX} characters.", field="text", rule="max_length")
-    test = await access_typing_test(session, principal, test_id)
-    application = await access_application(session, principal, test.application_id)
+    test, application = await access_typing_test(session, principal, test_id)
     round_ = await access_round(session, application.round_id)
     now = kit.clock.now()
     claimed = (

@@ -1052,10 +1052,9 @@ async def _typing_page(
     typed: str = "",
     status: int = 200,
 ) -> Template:
-    test = await recruitment.access_typing_test(db_session, principal, test_id)
-    if test.application_id != application_id:
+    test, application = await recruitment.access_typing_test(db_session, principal, test_id)
+    if application.id != application_id:
         raise NotFound("No such typing test.", field="test_id", rule="exists")
-    application = await recruitment.access_application(db_session, principal, application_id)
     round_ = await recruitment.access_round(db_session, application.round_id)
     seconds_left = max(0, math.floor((test.deadline - kit.clock.now()).total_seconds()))
     return page(
