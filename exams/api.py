@@ -336,10 +336,9 @@ class AttemptController(Controller):
         principal: CurrentPrincipal,
         data: JSONBody[StartAttemptIn | None] = None,
     ) -> Response[AttemptOut]:
-        attempt = await service.start_attempt(
+        view = await service.start_attempt(
             db_session, kit, principal, application_id, data.track if data is not None else None
         )
-        view = await service.attempt_view(db_session, kit, attempt)
         return Response(attempt_out(view, kit.clock.now()), status_code=HTTP_201_CREATED)
 
     @get("/api/applications/{application_id:uuid}/exam-attempts", operation_id="listExamAttempts")
@@ -383,8 +382,7 @@ class AttemptController(Controller):
     async def show(
         self, attempt_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> AttemptOut:
-        attempt = await service.read_attempt(db_session, kit, principal, attempt_id)
-        return attempt_out(await service.attempt_view(db_session, kit, attempt), kit.clock.now())
+        return attempt_out(await service.read_attempt(db_session, kit, principal, attempt_id), kit.clock.now())
 
     @put("/api/exam-attempts/{attempt_id:uuid}/answers/{question_id:uuid}", operation_id="saveExamAnswer")
     async def answer(
@@ -405,8 +403,7 @@ class AttemptController(Controller):
     async def submit(
         self, attempt_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> AttemptOut:
-        attempt = await service.submit_attempt(db_session, kit, principal, attempt_id)
-        return attempt_out(await service.attempt_view(db_session, kit, attempt), kit.clock.now())
+        return attempt_out(await service.submit_attempt(db_session, kit, principal, attempt_id), kit.clock.now())
 
 
 CONTROLLERS = [QuestionController, BlueprintController, AttemptController]

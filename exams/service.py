@@ -737,8 +737,9 @@ async def _standings(
 
 async def start_attempt(
     session: AsyncSession, kit: SecurityKit, principal: Principal, application_id: uuid.UUID, track: str | None = None
-) -> ExamAttempt:
-    """Draws a fresh exam per the blueprint and starts the server's clock on it."""
+) -> AttemptView:
+    """Draws a fresh exam per the blueprint and starts the server's clock on it; returns it as the candidate sees
+    it, from what the start already holds."""
     application, standings = await exam_standings(session, kit, principal, application_id)
     if application.user_id != principal.user_id:
         raise PermissionDenied("Only the applicant takes their exam.", field="application_id", rule="applicant_only")
@@ -791,22 +792,24 @@ async def start_attempt(
     except IntegrityError as exc:  # a second start at the same moment: the unique active_user_id (or number) won
         await session.rollback()
         raise await _started_elsewhere(session, principal.user_id) from exc
+    questions = []
     for position, version in enumerate(drawn, start=1):
         keys = [o["key"] for o in version.options]
         if blueprint.shuffle_options and version.type != QuestionType.TRUE_FALSE:
             _draw.shuffle(keys)
-        session.add(
-            AttemptItem(
-                id=uuid7(),
-                attempt_id=attempt.id,
-                position=position,
-                question_id=version.question_id,
-                question_version_id=version.id,
-                option_order=keys,
-            )
+        item = AttemptItem(
+            id=uuid7(),
+            attempt_id=attempt.id,
+            position=position,
+            question_id=version.question_id,
+            question_version_id=version.id,
+            option_order=keys,
         )
+        session.add(item)
+        questions.append(AttemptQuestion(item, version))
     await session.commit()
-    return attempt
+    standing = ExamStanding(standing.choice, [*standing.attempts, attempt], now, standing.passed_tracks)
+    return AttemptView(attempt, questions, standing, application.status.value)
 
 
 async def _started_elsewhere(session: AsyncSession, user_id: uuid.UUID) -> Conflict:
@@ -946,10 +949,10 @@ async def save_answer(
     return saved
 
 
-async def _submit(session: AsyncSession, attempt: ExamAttempt, now: datetime) -> bool:
+async def _submit(session: AsyncSession, attempt: ExamAttempt, now: datetime) -> AttemptView | None:
     """Grades and closes the attempt, and lets the application know. Claimed by a conditional UPDATE, so a candidate's
     submit, a late read and the scheduled job never grade it twice. Past the deadline it counts as submitted by the
-    deadline, at the deadline. Returns whether this call submitted it. The caller commits."""
+    deadline, at the deadline. Returns the graded view when this call submitted it, else None. The caller commits."""
     late = now >= attempt.deadline
     at = attempt.deadline if late else now
     by = SubmittedBy.DEADLINE if late else SubmittedBy.CANDIDATE
@@ -964,7 +967,7 @@ async def _submit(session: AsyncSession, attempt: ExamAttempt, now: datetime) ->
     ).first()
     await session.refresh(attempt)
     if claimed is None:
-        return False
+        return None
     questions = await attempt_questions(session, attempt)
     total = 0
     for q in questions:
@@ -991,7 +994,7 @@ async def _submit(session: AsyncSession, attempt: ExamAttempt, now: datetime) ->
         attempts_used=len(mine.attempts),
         out_of_attempts=out_of_attempts,
     )
-    return True
+    return AttemptView(attempt, questions, mine, application.status.value)
 
 
 def format_score(score_bp: float | None) -> str:
@@ -1003,26 +1006,29 @@ def format_score(score_bp: float | None) -> str:
 
 async def submit_attempt(
     session: AsyncSession, kit: SecurityKit, principal: Principal, attempt_id: uuid.UUID
-) -> ExamAttempt:
+) -> AttemptView:
     """The candidate hands the attempt in; handing it in again returns the same result."""
     attempt = await access_attempt(session, principal, attempt_id)
     if attempt.user_id != principal.user_id:
         raise PermissionDenied("Only the candidate submits.", field="attempt_id", rule="candidate_only")
-    if attempt.status == AttemptStatus.ACTIVE:
-        await _submit(session, attempt, kit.clock.now())
-        await session.commit()
-    return attempt
+    return await _submitted_view(session, kit, attempt, attempt.status == AttemptStatus.ACTIVE)
 
 
 async def read_attempt(
     session: AsyncSession, kit: SecurityKit, principal: Principal, attempt_id: uuid.UUID
-) -> ExamAttempt:
+) -> AttemptView:
     """The attempt, submitted first if its time ran out while nobody was looking."""
     attempt = await access_attempt(session, principal, attempt_id)
-    if attempt.status == AttemptStatus.ACTIVE and kit.clock.now() >= attempt.deadline:
-        await _submit(session, attempt, kit.clock.now())
+    overdue = attempt.status == AttemptStatus.ACTIVE and kit.clock.now() >= attempt.deadline
+    return await _submitted_view(session, kit, attempt, overdue)
+
+
+async def _submitted_view(session: AsyncSession, kit: SecurityKit, attempt: ExamAttempt, submit: bool) -> AttemptView:
+    """The attempt's view, handing it in first when asked; grading already gathered what the view shows."""
+    view = await _submit(session, attempt, kit.clock.now()) if submit else None
+    if submit:
         await session.commit()
-    return attempt
+    return view or await attempt_view(session, kit, attempt)
 
 
 async def _submit_overdue_of(session: AsyncSession, kit: SecurityKit, user_id: uuid.UUID) -> None:

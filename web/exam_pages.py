@@ -63,7 +63,7 @@ async def exam_start(
     form = await request.form()
     track = form.get("track") or None
     try:
-        attempt = await exams.start_attempt(db_session, kit, principal, application_id, track)
+        view = await exams.start_attempt(db_session, kit, principal, application_id, track)
     except DomainError as exc:
         if exc.status == 404:
             raise
@@ -80,18 +80,25 @@ async def exam_start(
             errors=form_errors(exc, EXAM_MESSAGES),
             status=409 if exc.status == 409 else 422,
         )
-    return Redirect(path=f"/exam-attempts/{attempt.id}")
+    return Redirect(path=f"/exam-attempts/{view.attempt.id}")
 
 
 async def _attempt_page(
     request: Request[Any, Any, Any],
     db_session: DbSession,
     kit: SecurityKit,
-    attempt: Any,
+    attempt_id: uuid.UUID,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    *,
+    view: exams.AttemptView | None = None,
 ) -> Template:
-    view = await exams.attempt_view(db_session, kit, attempt)
+    """The running exam or its result; `view` when the caller already has it, else the attempt is read again."""
+    if view is None:
+        view = await exams.attempt_view(
+            db_session, kit, await exams.access_attempt(db_session, current_principal(request), attempt_id)
+        )
+    attempt = view.attempt
     now = kit.clock.now()
     seconds_left = max(0, math.floor((attempt.deadline - now).total_seconds()))
     own = attempt.user_id == current_principal(request).user_id  # type: ignore[union-attr]
@@ -121,9 +128,9 @@ async def exam_attempt(
     principal = worker_visitor(request)
     if principal is None:
         return sign_in_redirect(request)
-    attempt = await exams.read_attempt(db_session, kit, principal, attempt_id)
+    view = await exams.read_attempt(db_session, kit, principal, attempt_id)
     errors = {"deadline": _(EXAM_MESSAGES[("deadline", "passed")])} if notice_code == "late" else None
-    return await _attempt_page(request, db_session, kit, attempt, errors)
+    return await _attempt_page(request, db_session, kit, attempt_id, errors, view=view)
 
 
 @post(
@@ -180,9 +187,8 @@ async def exam_submit(
                 await db_session.rollback()
                 if any(e.rule in ("passed", "submitted") for e in exc.errors):
                     return Redirect(path=f"{result_url}?notice_code=late")
-                attempt = await exams.access_attempt(db_session, principal, attempt_id)
                 return await _attempt_page(
-                    request, db_session, kit, attempt, form_errors(exc, EXAM_MESSAGES), status=exc.status
+                    request, db_session, kit, attempt_id, form_errors(exc, EXAM_MESSAGES), status=exc.status
                 )
     try:
         await exams.submit_attempt(db_session, kit, principal, attempt_id)
@@ -190,8 +196,7 @@ async def exam_submit(
         if exc.status == 404:
             raise
         await db_session.rollback()
-        attempt = await exams.access_attempt(db_session, principal, attempt_id)
-        return await _attempt_page(request, db_session, kit, attempt, form_errors(exc, EXAM_MESSAGES), exc.status)
+        return await _attempt_page(request, db_session, kit, attempt_id, form_errors(exc, EXAM_MESSAGES), exc.status)
     return Redirect(path=result_url)
 
 
