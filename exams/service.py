@@ -384,6 +384,15 @@ def parse_csv_bank(body: bytes) -> list[Any]:
     return rows
 
 
+def parse_bank(body: bytes, kind: str) -> list[Any]:
+    """A bank file as rows to import: within the size limit, then read as "csv" or "json"."""
+    if len(body) > IMPORT_MAX_BYTES:
+        raise InvalidInput(
+            f"The file may be at most {IMPORT_MAX_BYTES // (1024 * 1024)} MB.", field="body", rule="too_large"
+        )
+    return parse_csv_bank(body) if kind == "csv" else parse_json_bank(body)
+
+
 async def import_questions(
     session: AsyncSession, kit: SecurityKit, principal: Principal | None, rows: list[Any]
 ) -> ImportReport:

@@ -542,12 +542,10 @@ async def admin_questions_import(
     finally:
         await upload.close()
     try:
-        if len(body) > service.IMPORT_MAX_BYTES:
-            raise InvalidInput("The file may be at most 5 MB.", field="body", rule="too_large")
         kind = _file_kind(upload)
-        if kind is None:
+        if kind is None and len(body) <= service.IMPORT_MAX_BYTES:
             raise InvalidInput("Send a .json or .csv file.", field="file", rule="kind")
-        rows = service.parse_csv_bank(body) if kind == "csv" else service.parse_json_bank(body)
+        rows = service.parse_bank(body, kind or "json")
         report = await service.import_questions(db_session, kit, principal, rows)
     except DomainError as exc:
         await db_session.rollback()
