@@ -23,8 +23,9 @@ from gigplatform.accounts import service as accounts
 from gigplatform.accounts.api import CONTROLLERS as ACCOUNT_CONTROLLERS
 from gigplatform.clock import Clock, SystemClock
 from gigplatform.config import Settings
-from gigplatform.db import make_engine, make_sessionmaker
+from gigplatform.db import make_engine, make_sessionmaker, unit_of_work
 from gigplatform.errors import EXCEPTION_HANDLERS, NotAuthenticated
+from gigplatform.events import FanOut, LogPublisher, Publisher
 from gigplatform.security import AuthenticationMiddleware, Principal, SecurityKit, SessionTokens, require_principal
 from recruitment.api import CONTROLLERS as RECRUITMENT_CONTROLLERS
 from recruitment.identity import IdentityProvider, provider_from_settings
@@ -66,28 +67,32 @@ async def ready(state: State) -> Response[dict[str, Any]]:
     return Response({"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503)
 
 
-def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Litestar:
-    """Builds the application; tests pass their own settings and a FakeClock."""
+def create_app(
+    settings: Settings | None = None, clock: Clock | None = None, publisher: Publisher | None = None
+) -> Litestar:
+    """Builds the application; tests pass their own settings, a FakeClock and a RecordingPublisher."""
     from web import pages  # the page layer plugs in here and nowhere else
 
     settings = settings or Settings.from_env()
     clock = clock or SystemClock()
     engine = make_engine(settings.database_url)
-    sessionmaker = make_sessionmaker(engine)
+    publisher = FanOut(LogPublisher(), publisher) if publisher is not None else LogPublisher()
+    sessionmaker = make_sessionmaker(engine, publisher)
     kit = SecurityKit.build(settings, clock)
 
     async def refresh_session(raw: str) -> SessionTokens | None:
         """Page cookies: trade an expired access cookie's refresh token for a new pair, or None to sign out."""
-        async with sessionmaker() as session:
-            try:
+        try:
+            async with unit_of_work(sessionmaker) as session:
                 return await accounts.rotate_refresh_token(session, kit, raw)
-            except NotAuthenticated:
-                return None
+        except NotAuthenticated:
+            return None
 
     async def provide_session() -> AsyncIterator[AsyncSession]:
-        """One session per request, committed by the service that changes state. Closing it when the request ends
-        (or an error escapes into this generator) rolls back whatever was not committed."""
-        async with sessionmaker() as session:
+        """The request's unit of work: committed once the handler has returned (before the response is sent, so a
+        client never hears of a write that did not commit), rolled back when the handler raises. Services never
+        commit; events they record are published after this commit."""
+        async with unit_of_work(sessionmaker) as session:
             yield session
 
     def provide_kit() -> SecurityKit:
@@ -115,6 +120,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             "clock": clock,
             "engine": engine,
             "sessionmaker": sessionmaker,
+            "publisher": publisher,
             "kit": kit,
             "access_tokens": kit.access_tokens,
             "refresh_session": refresh_session,

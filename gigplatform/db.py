@@ -6,10 +6,12 @@ primary keys are time-ordered random UUIDs, so public ids cannot be walked and i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -21,6 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
+
+from gigplatform.errors import DomainError
+from gigplatform.events import PUBLISHER, LogPublisher, Publisher
 
 DbSession = NamedDependency[AsyncSession]
 """A handler parameter `db_session: DbSession` receives the request's session."""
@@ -122,5 +127,38 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(engine: AsyncEngine, publisher: Publisher | None = None) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded objects after commit, and hand their events to `publisher` once they commit."""
+    return async_sessionmaker(engine, expire_on_commit=False, info={PUBLISHER: publisher or LogPublisher()})
+
+
+def keeps_writes(exc: BaseException) -> bool:
+    """A refusal whose writes are part of it (see `DomainError.keeps_writes`)."""
+    return isinstance(exc, DomainError) and exc.keeps_writes
+
+
+@contextlib.asynccontextmanager
+async def unit_of_work(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """One transaction for one request or job: committed when the block ends normally, rolled back when it raises
+    (save a refusal that is itself recorded, which is committed and re-raised). Events recorded on the session are
+    published after the commit and dropped on rollback. Verbs inside never commit; only this edge does."""
+    async with sessionmaker() as session:
+        try:
+            yield session
+        except BaseException as exc:
+            if keeps_writes(exc):
+                await session.commit()
+            else:
+                await session.rollback()
+            raise
+        await session.commit()
+
+
+async def discard(session: AsyncSession, exc: BaseException) -> None:
+    """After a caught refusal (a form shown again), drop what the verb wrote unless the refusal keeps its writes.
+
+    The rollback expires what was loaded, so whatever the page shows next is read again."""
+    if keeps_writes(exc):
+        await session.commit()
+    else:
+        await session.rollback()

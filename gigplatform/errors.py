@@ -23,13 +23,24 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://gigplatform.dev/problems/"
 
 
+def N_(message: str) -> str:
+    """Marks a rule's message for the page catalogs (`make messages` extracts the domains too); it stays English
+    here, and pages translate it from this same text, so a rule's words are written once, where the rule is."""
+    return message
+
+
 @dataclass(frozen=True)
 class FieldError:
-    """One broken rule: which input field, the rule's short name, and a sentence for people."""
+    """One broken rule: which input field, the rule's short name, and a sentence for people.
+
+    `template` and `params` keep the sentence before its values were put in (`"at least %(age)s"`, {"age": 18}),
+    so a page can translate the template and fill in the same values."""
 
     field: str
     rule: str
     message: str
+    template: str | None = None
+    params: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, str]:
         return {"field": self.field, "rule": self.rule, "message": self.message}
@@ -41,6 +52,9 @@ class DomainError(Exception):
     status: int = 400
     slug: str = "bad-request"
     title: str = "Bad request"
+    keeps_writes: bool = False
+    """True for a refusal that is itself recorded (a failed sign-in counted, a late typing test used up): the unit
+    of work commits what the verb wrote before raising, instead of rolling it back. Set it with `.recorded()`."""
 
     def __init__(
         self,
@@ -51,14 +65,22 @@ class DomainError(Exception):
         errors: list[FieldError] | None = None,
         headers: dict[str, str] | None = None,
         extra: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(detail)
-        self.detail = detail
+        """`detail` may be a template with `%(name)s` values from `params`; the reply carries it filled in."""
+        text = detail % params if params else detail
+        super().__init__(text)
+        self.detail = text
         self.extra = extra or {}  # RFC 9457 extension members, such as the id of the thing in the way
         self.errors = list(errors or [])
         if field is not None:
-            self.errors.insert(0, FieldError(field, rule or "invalid", detail))
+            self.errors.insert(0, FieldError(field, rule or "invalid", text, detail, params))
         self.headers = headers or {}
+
+    def recorded(self) -> DomainError:
+        """Marks this refusal as one whose writes stand (see `keeps_writes`); returns self, to `raise ....recorded()`."""
+        self.keeps_writes = True
+        return self
 
 
 class InvalidInput(DomainError):
@@ -134,6 +156,11 @@ _UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
 _AT_PATH = re.compile(r" - at `\$\.?([^`]*)`")
 
 
+def rule_of(message: str) -> str:
+    """The rule a msgspec/Litestar validation message names ("Expected `int` >= 1" -> "range")."""
+    return next((name for pattern, name in _RULES if pattern.search(message)), "invalid")
+
+
 def _validation_errors(exc: ValidationException) -> list[FieldError]:
     """Turns Litestar/msgspec validation messages into (field, rule, message) triples."""
     found: list[FieldError] = []
@@ -153,10 +180,9 @@ def _validation_errors(exc: ValidationException) -> list[FieldError]:
         if m := _AT_PATH.search(message):
             key = key or m.group(1)
             message = _AT_PATH.sub("", message)
-        rule = next((name for pattern, name in _RULES if pattern.search(message)), "invalid")
-        found.append(FieldError(str(key) or "body", rule, message))
+        found.append(FieldError(str(key) or "body", rule_of(message), message))
     if not found:
-        rule = next((name for pattern, name in _RULES if pattern.search(exc.detail or "")), "invalid")
+        rule = rule_of(exc.detail or "")
         found.append(FieldError("body", rule, exc.detail or "The request body is not valid."))
     return found
 
@@ -202,7 +228,12 @@ PageRenderer = Callable[[Request[Any, Any, Any], Problem], Response[Any]]
 
 
 def wants_html(request: Request[Any, Any, Any]) -> bool:
-    """Pages (anything outside /api) asked for by a browser get HTML; everything else gets problem+json."""
+    """A page route (its Router says `opt={"page": True}`) always answers a page, so a visitor who is not signed in
+    is sent to sign in whatever their client accepts. Elsewhere outside /api, a browser asking for HTML gets it;
+    everything else gets problem+json."""
+    handler = request.scope.get("route_handler")
+    if handler is not None and handler.opt.get("page"):
+        return True
     if request.url.path.startswith(("/api/", "/schema", "/health", "/ready")):
         return False
     return "text/html" in request.headers.get("accept", "")
@@ -234,6 +265,7 @@ __all__ = [
     "DomainError",
     "FieldError",
     "InvalidInput",
+    "N_",
     "NotAuthenticated",
     "NotFound",
     "PermissionDenied",

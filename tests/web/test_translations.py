@@ -41,7 +41,7 @@ def message_ids(catalog: Catalog) -> set[str]:
 def template_literals() -> set[str]:
     """Every literal message id the templates pass to `_()`."""
     found: set[str] = set()
-    for path in sorted(TEMPLATES.glob("*.html")):
+    for path in sorted(TEMPLATES.rglob("*.html")):
         for match in TEMPLATE_LITERAL.finditer(path.read_text(encoding="utf-8")):
             found.add(match.group(1) if match.group(1) is not None else match.group(2))
     return found

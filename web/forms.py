@@ -1,0 +1,108 @@
+"""Forms: reading a posted form into the verb's own input Struct, and the one "validate, call the service, redirect
+or show the form again with every field's error" step that every page handler uses.
+
+A page holds no limit of its own: the Struct in the domain's `schemas.py` carries them (`msgspec.Meta`), the API
+receives the same Struct, and a form is converted field by field so that every field's error shows at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar, get_args, get_origin
+
+import msgspec
+from litestar.datastructures import FormMultiDict
+from litestar.response import Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gigplatform.db import discard
+from gigplatform.errors import DomainError, FieldError, InvalidInput, rule_of
+from web.rendering import error_status, form_errors
+
+T = TypeVar("T")
+S = TypeVar("S", bound=msgspec.Struct)
+
+CHECKED = frozenset({"on", "true", "1", "yes"})
+
+
+def _is_list(annotation: Any) -> bool:
+    origin = get_origin(annotation)
+    if origin is list:
+        return True
+    return any(_is_list(arg) for arg in get_args(annotation) if arg is not type(None))
+
+
+def _is_bool(annotation: Any) -> bool:
+    return annotation is bool or bool in get_args(annotation)
+
+
+def read_form(
+    form: FormMultiDict | dict[str, Any], struct: type[S], *, only: Iterable[str] | None = None, **fixed: Any
+) -> S:
+    """The form as `struct`, checked against the Struct's own limits, every field at once.
+
+    Text inputs arrive as strings and are converted loosely (`"30"` to 30); a checkbox is true when ticked and
+    false when absent; a multi-select or checkbox list becomes a list; an empty optional input takes the field's
+    default. `only` limits which fields are read from the form (an editor whose other inputs are locked); `fixed`
+    supplies values that do not come from the form. Raises InvalidInput naming every field that broke a rule.
+    """
+    allowed = None if only is None else frozenset(only)
+    values: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for info in msgspec.structs.fields(struct):
+        name = info.encode_name
+        if name in fixed:
+            values[info.name] = fixed[name]
+            continue
+        if allowed is not None and name not in allowed:
+            continue
+        if _is_list(info.type):
+            raw: Any = form.getall(name, []) if isinstance(form, FormMultiDict) else form.get(name, [])
+            raw = [v for v in raw if v != ""]
+        elif _is_bool(info.type):
+            raw = (str(form.get(name, "")).strip().lower() in CHECKED) if name in form or info.required else None
+            if raw is None:
+                continue
+        else:
+            raw = form.get(name)
+            if raw is None or (isinstance(raw, str) and raw.strip() == "" and not info.required):
+                continue
+        try:
+            values[info.name] = msgspec.convert(raw, type=info.type, strict=False)
+        except msgspec.ValidationError as exc:
+            message = str(exc).split(" - at ")[0]
+            errors.append(FieldError(name, "required" if raw in ("", None) else rule_of(message), message))
+    missing = [
+        f.encode_name
+        for f in msgspec.structs.fields(struct)
+        if f.required and f.name not in values and f.encode_name not in {e.field for e in errors}
+    ]
+    errors += [FieldError(name, "required", f"{name} is required.") for name in missing]
+    if errors:
+        raise InvalidInput("; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
+    return struct(**values)
+
+
+async def form_page(
+    session: AsyncSession,
+    action: Callable[[], Awaitable[T]],
+    *,
+    done: Callable[[T], Response[Any]],
+    again: Callable[[dict[str, str], int], Awaitable[Response[Any]]],
+    messages: dict[tuple[str, str], str] | None = None,
+) -> Response[Any]:
+    """Runs `action` (read the form, call the service); on success answers `done(result)` (usually a redirect),
+    on a refusal drops what the verb wrote and answers `again(errors, status)`: the form shown again with each
+    field's message in the visitor's language.
+
+    Not signed in (401) and not found (404) are not form errors: they go to the error pages, so a hidden object
+    answers the same whether it is missing or forbidden.
+    """
+    try:
+        result = await action()
+    except DomainError as exc:
+        if exc.status in (401, 404):
+            raise
+        await discard(session, exc)
+        return await again(form_errors(exc, messages), error_status(exc))
+    return done(result)
