@@ -78,7 +78,7 @@ class DomainError(Exception):
         self.headers = headers or {}
 
     def recorded(self) -> DomainError:
-        """Marks this refusal as one whose writes stand (see `keeps_writes`); returns self, to `raise ....recorded()`."""
+        """Marks this refusal as one whose writes stand (see `keeps_writes`); returns self for `raise`."""
         self.keeps_writes = True
         return self
 
@@ -261,11 +261,11 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Callable[..., Response[Any]]] = 
 
 __all__ = [
     "EXCEPTION_HANDLERS",
+    "N_",
     "Conflict",
     "DomainError",
     "FieldError",
     "InvalidInput",
-    "N_",
     "NotAuthenticated",
     "NotFound",
     "PermissionDenied",
