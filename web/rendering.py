@@ -47,13 +47,20 @@ FIELD_MESSAGES: dict[tuple[str, str], str] = {
 
 
 def _translated(error: FieldError, messages: dict[tuple[str, str], str] | None) -> str:
+    """The form's own words for the rule when it has a table, else the rule's own message (its template marked with
+    `N_` where the rule lives) translated, with the same values put in."""
     own = messages or {}
     message = (
         own.get((error.field, error.rule))
         or own.get(("*", error.rule))
         or FIELD_MESSAGES.get((error.field, error.rule))
     )
-    return _(message) if message else error.message
+    if message:
+        return _(message)
+    if error.template:
+        translated = _(error.template)
+        return translated % error.params if error.params else translated
+    return error.message
 
 
 def form_errors(exc: DomainError, messages: dict[tuple[str, str], str] | None = None) -> dict[str, str]:
