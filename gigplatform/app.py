@@ -75,7 +75,7 @@ def create_app(
 
     settings = settings or Settings.from_env()
     clock = clock or SystemClock()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, **settings.engine_options())
     publisher = FanOut(LogPublisher(), publisher) if publisher is not None else LogPublisher()
     sessionmaker = make_sessionmaker(engine, publisher)
     kit = SecurityKit.build(settings, clock)

@@ -66,6 +66,10 @@ class Settings:
     identity_retries: int = 2
     identity_recheck_minutes: int = 5
     run_jobs: bool = True
+    db_pool_size: int = 10
+    db_max_overflow: int = 0
+    db_pool_recycle_seconds: int = 1800
+    db_pool_timeout_seconds: float = 30.0
     jwt_issuer: str = "gigplatform"
     jwt_audience: str = "gigplatform-api"
     var_dir: Path = field(default_factory=project_var_dir)
@@ -78,6 +82,18 @@ class Settings:
     def cookie_secure(self) -> bool:
         """Cookies go out with `Secure` in production, where the site is served over HTTPS."""
         return self.is_production
+
+    def engine_options(self) -> dict[str, Any]:
+        """The connection pool's settings for `make_engine` (ignored on SQLite).
+
+        A fixed pool (no overflow churn) sized to the requests one worker serves at once; keep
+        workers x (pool size + overflow) under the server's max_connections."""
+        return {
+            "pool_size": self.db_pool_size,
+            "max_overflow": self.db_max_overflow,
+            "pool_recycle": self.db_pool_recycle_seconds,
+            "pool_timeout": self.db_pool_timeout_seconds,
+        }
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -153,5 +169,9 @@ class Settings:
             identity_retries=number("GIG_IDENTITY_RETRIES", 2, least=0),
             identity_recheck_minutes=number("GIG_IDENTITY_RECHECK_MINUTES", 5),
             run_jobs=jobs_raw == "1",
+            db_pool_size=number("GIG_DB_POOL_SIZE", 10),
+            db_max_overflow=number("GIG_DB_MAX_OVERFLOW", 0, least=0),
+            db_pool_recycle_seconds=number("GIG_DB_POOL_RECYCLE_SECONDS", 1800),
+            db_pool_timeout_seconds=number("GIG_DB_POOL_TIMEOUT_SECONDS", 30.0, float, "a number of seconds"),
             var_dir=var_dir,
         )

@@ -7,6 +7,7 @@ primary keys are time-ordered random UUIDs, so public ids cannot be walked and i
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 import time
@@ -26,6 +27,9 @@ from sqlalchemy.types import TypeDecorator
 
 from gigplatform.errors import DomainError
 from gigplatform.events import PUBLISHER, LogPublisher, Publisher
+
+# aiosqlite logs every operation with its arguments at DEBUG: the bound parameters, which hold personal data.
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 DbSession = NamedDependency[AsyncSession]
 """A handler parameter `db_session: DbSession` receives the request's session."""
@@ -109,8 +113,17 @@ class UUIDPrimaryKey:
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; SQLite gets foreign keys on and a busy timeout so concurrent writers wait, not fail."""
+    """An async engine that never writes bound parameters into its errors or logs (they hold personal data).
+
+    SQLite gets foreign keys on and a busy timeout so concurrent writers wait, not fail. PostgreSQL gets a fixed
+    pool without pre-ping (a pre-ping costs a round trip on every checkout): connections are recycled after
+    `pool_recycle` seconds, and one that broke is invalidated by SQLAlchemy when it fails, so the next checkout
+    opens a fresh one. Pass `pool_size`, `max_overflow`, `pool_recycle` and `pool_timeout` from the settings.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
+        for option in ("pool_size", "max_overflow", "pool_recycle", "pool_timeout"):
+            kwargs.pop(option, None)
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -124,7 +137,9 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     if kwargs.pop("null_pool", False):
         kwargs["poolclass"] = NullPool
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+        for option in ("pool_size", "max_overflow", "pool_recycle", "pool_timeout"):
+            kwargs.pop(option, None)
+    return create_async_engine(url, pool_pre_ping=False, **kwargs)
 
 
 def make_sessionmaker(engine: AsyncEngine, publisher: Publisher | None = None) -> async_sessionmaker[AsyncSession]:

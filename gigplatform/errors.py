@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DBAPIError
 
 log = logging.getLogger("gigplatform.errors")
 
@@ -220,8 +222,30 @@ def to_problem(request: Request[Any, Any, Any], exc: Exception) -> Problem:
         if exc.status_code == 400 and "malformed" in detail.lower():
             errors = [FieldError("body", "json", detail)]
         return Problem(exc.status_code, slug, title, detail, path, errors, headers)
-    log.exception("unhandled error on %s %s", request.method, path, exc_info=exc)
+    if isinstance(exc, DBAPIError):
+        # A database's own message can quote the row it refused ("Failing row contains (...)"): log what failed
+        # and where, never the text.
+        log.error("unhandled error on %s %s: %s\n%s", request.method, path, database_error_summary(exc), _frames(exc))
+    else:
+        log.exception("unhandled error on %s %s", request.method, path, exc_info=exc)
     return Problem(HTTP_500_INTERNAL_SERVER_ERROR, "internal", "Internal error", "Something went wrong on our side.")
+
+
+def database_error_summary(exc: DBAPIError) -> str:
+    """The kind of a database error without its message: class, SQLSTATE and the constraint, table and column
+    named by the driver (asyncpg and psycopg expose them; SQLite only the class)."""
+    parts = [type(exc).__name__]
+    for source in (exc.orig, getattr(exc.orig, "__cause__", None)):
+        for attribute in ("sqlstate", "pgcode", "constraint_name", "table_name", "column_name"):
+            value = getattr(source, attribute, None)
+            if isinstance(value, str) and value and f"{attribute}={value}" not in parts:
+                parts.append(f"{attribute}={value}")
+    return " ".join(parts)
+
+
+def _frames(exc: BaseException) -> str:
+    """Where it happened (the stack), without any exception's message."""
+    return "".join(traceback.format_tb(exc.__traceback__))
 
 
 PageRenderer = Callable[[Request[Any, Any, Any], Problem], Response[Any]]
