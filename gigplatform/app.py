@@ -26,6 +26,7 @@ from gigplatform.config import Settings
 from gigplatform.db import make_engine, make_sessionmaker, unit_of_work
 from gigplatform.errors import EXCEPTION_HANDLERS, NotAuthenticated
 from gigplatform.events import FanOut, LogPublisher, Publisher
+from gigplatform.headers import add_security_headers
 from gigplatform.security import AuthenticationMiddleware, Principal, SecurityKit, SessionTokens, require_principal
 from recruitment.api import CONTROLLERS as RECRUITMENT_CONTROLLERS
 from recruitment.identity import IdentityProvider, provider_from_settings
@@ -143,6 +144,7 @@ def create_app(
             "identity_provider": Provide(provide_identity_provider, sync_to_thread=False),
         },
         middleware=[DefineMiddleware(AuthenticationMiddleware)],
+        before_send=[add_security_headers],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="gig_csrf",
