@@ -27,6 +27,7 @@ from gigplatform.db import make_engine, make_sessionmaker, unit_of_work
 from gigplatform.errors import EXCEPTION_HANDLERS, NotAuthenticated
 from gigplatform.events import FanOut, LogPublisher, Publisher
 from gigplatform.headers import add_security_headers
+from gigplatform.input_guard import guard_input
 from gigplatform.security import AuthenticationMiddleware, Principal, SecurityKit, SessionTokens, require_principal
 from recruitment.api import CONTROLLERS as RECRUITMENT_CONTROLLERS
 from recruitment.identity import IdentityProvider, provider_from_settings
@@ -115,6 +116,11 @@ def create_app(
             scheduler.shutdown(wait=False)
         await engine.dispose()
 
+    async def before_request(request: Request[Any, Any, Any]) -> None:
+        """Hostile input is refused before any handler parses it; pages then get the visitor's language."""
+        await pages.set_language(request)
+        await guard_input(request)
+
     state = State(
         {
             "settings": settings,
@@ -166,7 +172,7 @@ def create_app(
             security=[{"bearer": []}],
         ),
         state=state,
-        before_request=pages.set_language,
+        before_request=before_request,
         on_startup=[start_jobs],
         on_shutdown=[stop],
         debug=False,

@@ -1,0 +1,80 @@
+"""Hostile input answered with a 4xx naming the field, never a 500: NUL characters and absurdly nested JSON.
+
+Seen before the fix: a NUL in any text field was a 500 on PostgreSQL (12 endpoints, registration and sign-in among
+them), and JSON nested 1,000 levels deep was a RecursionError for anyone, signed in or not.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gigplatform.accounts.models import User
+from tests.conftest import PASSWORD, assert_problem, bearer, register, sign_in
+
+Client = AsyncTestClient[Litestar]
+
+
+@pytest.mark.parametrize("field", ["login", "display_name", "password"])
+async def test_nul_in_registration_is_refused_naming_the_field(
+    client: Client, session: AsyncSession, field: str
+) -> None:
+    body = {"login": "13911110000", "password": PASSWORD, "display_name": "张三", "role": "worker"}
+    body[field] = body[field][:2] + "\x00" + body[field][2:]
+    response = await client.post("/api/auth/register", json=body)
+    assert_problem(response, 422, field, "control_character")
+    assert await session.scalar(select(func.count()).select_from(User)) == 0
+
+
+async def test_nul_in_sign_in_is_refused(client: Client) -> None:
+    response = await client.post("/api/auth/login", json={"login": "139\x0011110000", "password": PASSWORD})
+    assert_problem(response, 422, "login", "control_character")
+
+
+async def test_nul_in_a_nested_field_names_its_path(client: Client) -> None:
+    await register(client, "13911110001")
+    headers = bearer(await sign_in(client, "13911110001"))
+    response = await client.post("/api/auth/logout", json={"refresh_token": ["ok", "b\x00d"]}, headers=headers)
+    assert_problem(response, 422, "refresh_token[1]", "control_character")
+
+
+async def test_nul_in_a_query_parameter_is_refused(client: Client) -> None:
+    await register(client, "13911110002")
+    headers = bearer(await sign_in(client, "13911110002"))
+    response = await client.get("/api/me?q=a%00b", headers=headers)
+    assert_problem(response, 422, "q", "control_character")
+
+
+async def test_nul_in_a_form_is_refused(client: Client) -> None:
+    await client.get("/login")
+    token = client.cookies.get("gig_csrf")
+    response = await client.post(
+        "/login",
+        content="login=139%0011110000&password=x",
+        headers={"content-type": "application/x-www-form-urlencoded", "x-csrftoken": token or ""},
+    )
+    assert response.status_code == 422
+    assert "control_character" in response.text or response.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("depth", [33, 1000, 100_000])
+async def test_deeply_nested_json_is_refused_without_signing_in(client: Client, depth: int) -> None:
+    response = await client.post(
+        "/api/auth/login", content="[" * depth + "]" * depth, headers={"content-type": "application/json"}
+    )
+    assert_problem(response, 422, "body", "depth")
+
+
+async def test_ordinary_nesting_and_brackets_in_strings_pass(client: Client) -> None:
+    name = "[[[[" * 20 + "{" * 40  # brackets inside a string do not nest
+    response = await client.post(
+        "/api/auth/register",
+        content=json.dumps({"login": "13911110003", "password": PASSWORD, "display_name": name[:32], "role": "worker"}),
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 201, response.text
