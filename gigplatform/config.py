@@ -66,6 +66,7 @@ class Settings:
     identity_retries: int = 2
     identity_recheck_minutes: int = 5
     run_jobs: bool = True
+    password_hash_threads: int = 2
     db_pool_size: int = 10
     db_max_overflow: int = 0
     db_pool_recycle_seconds: int = 1800
@@ -169,6 +170,7 @@ class Settings:
             identity_retries=number("GIG_IDENTITY_RETRIES", 2, least=0),
             identity_recheck_minutes=number("GIG_IDENTITY_RECHECK_MINUTES", 5),
             run_jobs=jobs_raw == "1",
+            password_hash_threads=number("GIG_PASSWORD_HASH_THREADS", 2),
             db_pool_size=number("GIG_DB_POOL_SIZE", 10),
             db_max_overflow=number("GIG_DB_MAX_OVERFLOW", 0, least=0),
             db_pool_recycle_seconds=number("GIG_DB_POOL_RECYCLE_SECONDS", 1800),
