@@ -21,6 +21,7 @@ from exams.api import CONTROLLERS as EXAM_CONTROLLERS
 from gigplatform import jobs
 from gigplatform.accounts import service as accounts
 from gigplatform.accounts.api import CONTROLLERS as ACCOUNT_CONTROLLERS
+from gigplatform.api_docs import RENDER_PLUGINS
 from gigplatform.clock import Clock, SystemClock
 from gigplatform.config import Settings
 from gigplatform.db import make_engine, make_sessionmaker, unit_of_work
@@ -170,6 +171,7 @@ def create_app(
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
             ),
             security=[{"bearer": []}],
+            render_plugins=RENDER_PLUGINS,
         ),
         state=state,
         before_request=before_request,
