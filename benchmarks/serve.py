@@ -1,8 +1,13 @@
-"""Requests per second of the served app: uvicorn + httptools (what `gigplatform serve` runs) against plain h11.
+"""Requests per second of the served app: uvicorn + httptools (what `gigplatform serve` runs) against plain h11,
+and, on PostgreSQL, the connection pool we configure against SQLAlchemy's default one.
 
 One command: `.venv/bin/python benchmarks/serve.py [--seconds 5] [--connections 32]`. Both servers run on a fresh
 SQLite database in a temporary directory, on loopback; the load comes from keep-alive connections in this process.
-`/health` measures the server and framework; `/api/me` adds the token check and one database read.
+`/health` measures the server and framework (and is the load client's own ceiling); `/api/me` adds the token check
+and one database read. When `GIG_TEST_POSTGRES_URL` is set, a fresh PostgreSQL database (created and dropped here)
+serves `/api/me` twice: with SQLAlchemy's default pool (pre-ping on every checkout, 5 connections plus 10 overflow
+opened and closed as load comes and goes) as the baseline, and with ours (no pre-ping, a fixed pool of
+`--connections` connections).
 """
 
 from __future__ import annotations
@@ -82,6 +87,67 @@ async def load(port: int, path: str, headers: dict[str, str], seconds: float, co
     return await load_connections(port, [[request]] * connections, seconds)
 
 
+async def _postgres(admin_url: str, sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(admin_url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+def signed_in(port: int) -> str:
+    """Registers a worker on the server and returns an access token."""
+    base = f"http://127.0.0.1:{port}"
+    login = {"login": "13900000000", "password": "bench12345"}
+    httpx.post(f"{base}/api/auth/register", json={**login, "display_name": "压测", "role": "worker"})
+    return httpx.post(f"{base}/api/auth/login", json=login).json()["access_token"]
+
+
+def pool_comparison(admin_url: str, seconds: float, connections: int) -> dict[str, dict[str, float]]:
+    """`/health` and `/api/me` per pool configuration, on one fresh PostgreSQL database."""
+    name = f"gig_bench_{os.getpid()}"
+    asyncio.run(_postgres(admin_url, f'CREATE DATABASE "{name}"'))
+    pools = {
+        "default pool (pre-ping, 5+10)": {
+            "GIG_DB_POOL_PRE_PING": "1",
+            "GIG_DB_POOL_SIZE": "5",
+            "GIG_DB_MAX_OVERFLOW": "10",
+        },
+        f"fixed pool ({connections}, no pre-ping)": {
+            "GIG_DB_POOL_PRE_PING": "0",
+            "GIG_DB_POOL_SIZE": str(connections),
+            "GIG_DB_MAX_OVERFLOW": "0",
+        },
+    }
+    results: dict[str, dict[str, float]] = {}
+    try:
+        server, _slash, _db = admin_url.split("://", 1)[1].rpartition("/")
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {k: v for k, v in os.environ.items() if not k.startswith("GIG_")}
+            env.update(GIG_VAR_DIR=tmp, GIG_ENV="development", GIG_RUN_JOBS="0")
+            env["GIG_DATABASE_URL"] = f"postgresql+asyncpg://{server}/{name}"
+            subprocess.run(
+                [sys.executable, "-m", "gigplatform", "migrate"], env=env, check=True, stdout=subprocess.DEVNULL
+            )
+            for label, pool in pools.items():
+                proc, port = start_server("httptools", {**env, **pool})
+                try:
+                    token = signed_in(port)
+                    me = {"Authorization": f"Bearer {token}"}
+                    results[label] = {
+                        "/health": asyncio.run(load(port, "/health", {}, seconds, connections)),
+                        "/api/me": asyncio.run(load(port, "/api/me", me, seconds, connections)),
+                    }
+                finally:
+                    proc.terminate()
+                    proc.wait(10)
+    finally:
+        asyncio.run(_postgres(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0)
@@ -100,10 +166,7 @@ def main() -> None:
         for http in ("h11", "httptools"):
             proc, port = start_server(http, env)
             try:
-                base = f"http://127.0.0.1:{port}"
-                login = {"login": "13900000000", "password": "bench12345"}
-                httpx.post(f"{base}/api/auth/register", json={**login, "display_name": "压测", "role": "worker"})
-                token = httpx.post(f"{base}/api/auth/login", json=login).json()["access_token"]
+                token = signed_in(port)
                 results[http] = {
                     "/health": asyncio.run(load(port, "/health", {}, args.seconds, args.connections)),
                     "/api/me": asyncio.run(
@@ -118,6 +181,17 @@ def main() -> None:
     for route in ("/health", "/api/me"):
         base, fast = results["h11"][route], results["httptools"][route]
         print(f"{route:<10} {base:>22,.0f} {fast:>17,.0f} {fast / base:>6.1f}x")
+    admin_url = os.environ.get("GIG_TEST_POSTGRES_URL")
+    if not admin_url:
+        print("PostgreSQL pool comparison skipped: GIG_TEST_POSTGRES_URL is not set")
+        return
+    pools = pool_comparison(admin_url, args.seconds, args.connections)
+    (base_label, base), (ours_label, ours) = pools.items()
+    print()
+    print(f"PostgreSQL, httptools, {args.connections} keep-alive connections, {args.seconds:.0f} s each")
+    print(f"{'route':<10} {base_label + ' req/s':>36} {ours_label + ' req/s':>36} {'ratio':>7}")
+    for route in ("/health", "/api/me"):
+        print(f"{route:<10} {base[route]:>36,.0f} {ours[route]:>36,.0f} {ours[route] / base[route]:>6.2f}x")
 
 
 if __name__ == "__main__":

@@ -71,6 +71,7 @@ class Settings:
     db_max_overflow: int = 0
     db_pool_recycle_seconds: int = 1800
     db_pool_timeout_seconds: float = 30.0
+    db_pool_pre_ping: bool = False
     jwt_issuer: str = "gigplatform"
     jwt_audience: str = "gigplatform-api"
     var_dir: Path = field(default_factory=project_var_dir)
@@ -94,6 +95,7 @@ class Settings:
             "max_overflow": self.db_max_overflow,
             "pool_recycle": self.db_pool_recycle_seconds,
             "pool_timeout": self.db_pool_timeout_seconds,
+            "pool_pre_ping": self.db_pool_pre_ping,
         }
 
     @classmethod
@@ -147,6 +149,9 @@ class Settings:
         identity_url = env_vars.get("GIG_IDENTITY_URL") or None
         if identity_provider == "http" and not identity_url:
             raise ConfigError("GIG_IDENTITY_URL is required when GIG_IDENTITY_PROVIDER=http")
+        pre_ping = env_vars.get("GIG_DB_POOL_PRE_PING", "0")
+        if pre_ping not in ("0", "1"):
+            raise ConfigError(f"GIG_DB_POOL_PRE_PING must be 0 or 1, not {pre_ping!r}")
         jobs_raw = env_vars.get("GIG_RUN_JOBS", "1")
         if jobs_raw not in ("0", "1"):
             raise ConfigError(f"GIG_RUN_JOBS must be 0 or 1, not {jobs_raw!r}")
@@ -175,5 +180,6 @@ class Settings:
             db_max_overflow=number("GIG_DB_MAX_OVERFLOW", 0, least=0),
             db_pool_recycle_seconds=number("GIG_DB_POOL_RECYCLE_SECONDS", 1800),
             db_pool_timeout_seconds=number("GIG_DB_POOL_TIMEOUT_SECONDS", 30.0, float, "a number of seconds"),
+            db_pool_pre_ping=pre_ping == "1",
             var_dir=var_dir,
         )

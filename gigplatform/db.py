@@ -112,17 +112,20 @@ class UUIDPrimaryKey:
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid7)
 
 
+POOL_OPTIONS = ("pool_size", "max_overflow", "pool_recycle", "pool_timeout", "pool_pre_ping")
+
+
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine that never writes bound parameters into its errors or logs (they hold personal data).
 
     SQLite gets foreign keys on and a busy timeout so concurrent writers wait, not fail. PostgreSQL gets a fixed
-    pool without pre-ping (a pre-ping costs a round trip on every checkout): connections are recycled after
-    `pool_recycle` seconds, and one that broke is invalidated by SQLAlchemy when it fails, so the next checkout
-    opens a fresh one. Pass `pool_size`, `max_overflow`, `pool_recycle` and `pool_timeout` from the settings.
+    pool without pre-ping by default (a pre-ping costs a round trip on every checkout): connections are recycled
+    after `pool_recycle` seconds, and one that broke is invalidated by SQLAlchemy when it fails, so the next
+    checkout opens a fresh one. Pass `Settings.engine_options()`.
     """
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
-        for option in ("pool_size", "max_overflow", "pool_recycle", "pool_timeout"):
+        for option in POOL_OPTIONS:
             kwargs.pop(option, None)
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
 
@@ -137,9 +140,10 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     if kwargs.pop("null_pool", False):
         kwargs["poolclass"] = NullPool
-        for option in ("pool_size", "max_overflow", "pool_recycle", "pool_timeout"):
+        for option in POOL_OPTIONS:
             kwargs.pop(option, None)
-    return create_async_engine(url, pool_pre_ping=False, **kwargs)
+    kwargs.setdefault("pool_pre_ping", False)
+    return create_async_engine(url, **kwargs)
 
 
 def make_sessionmaker(engine: AsyncEngine, publisher: Publisher | None = None) -> async_sessionmaker[AsyncSession]:

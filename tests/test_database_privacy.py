@@ -86,7 +86,14 @@ def test_pool_settings_come_from_the_environment(tmp_path) -> None:  # type: ign
         "GIG_DB_POOL_TIMEOUT_SECONDS": "2.5",
     }
     options = Settings.from_env(env).engine_options()
-    assert options == {"pool_size": 24, "max_overflow": 0, "pool_recycle": 600, "pool_timeout": 2.5}
+    assert options == {
+        "pool_size": 24,
+        "max_overflow": 0,
+        "pool_recycle": 600,
+        "pool_timeout": 2.5,
+        "pool_pre_ping": False,
+    }
+    assert Settings.from_env({**env, "GIG_DB_POOL_PRE_PING": "1"}).engine_options()["pool_pre_ping"] is True
     assert Settings.from_env({"GIG_VAR_DIR": str(tmp_path)}).engine_options()["max_overflow"] == 0
 
 
