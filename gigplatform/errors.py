@@ -109,6 +109,10 @@ class Conflict(DomainError):
     status, slug, title = 409, "conflict", "Conflict"
 
 
+class UnsupportedMediaType(DomainError):
+    status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
 class TooManyRequests(DomainError):
     status, slug, title = 429, "too-many-requests", "Too many requests"
 
@@ -295,5 +299,6 @@ __all__ = [
     "PermissionDenied",
     "Problem",
     "TooManyRequests",
+    "UnsupportedMediaType",
     "problem_handler",
 ]

@@ -4,6 +4,8 @@
   answered 500 for every endpoint that took text (registration and sign-in included).
 - JSON nested deeper than `MAX_DEPTH`: the decoder recursed until Python gave up (a 500 for anyone, signed in
   or not).
+- An API body that is not JSON (or CSV where a route documents it): JSON was accepted under any Content-Type, so
+  a form post from another site could reach the API as a "simple request". 415, naming the header.
 
 Checks are cheap on ordinary requests: the body is searched for the escaped NUL and counted for brackets before
 anything is decoded a second time.
@@ -17,11 +19,13 @@ from urllib.parse import parse_qsl
 import msgspec
 from litestar import Request
 
-from gigplatform.errors import InvalidInput
+from gigplatform.errors import InvalidInput, UnsupportedMediaType
 
 MAX_DEPTH = 32
 JSON_TYPES = ("application/json",)
 FORM_TYPES = ("application/x-www-form-urlencoded",)
+CSV_TYPES = ("text/csv",)
+API_PREFIX = "/api/"
 
 
 def _media_type(request: Request[Any, Any, Any]) -> str:
@@ -84,6 +88,15 @@ async def guard_input(request: Request[Any, Any, Any]) -> None:
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
         return
     media_type = _media_type(request)
+    if request.url.path.startswith(API_PREFIX) and await request.body():
+        accepted = media_type in JSON_TYPES or media_type.endswith("+json") or media_type in CSV_TYPES
+        if not accepted:
+            raise UnsupportedMediaType(
+                "The API reads application/json bodies (and text/csv where a route says so), "
+                f"not {media_type or 'a body without a Content-Type'}.",
+                field="content-type",
+                rule="media_type",
+            )
     if media_type in JSON_TYPES or media_type.endswith("+json"):
         body = await request.body()
         if body.count(b"[") + body.count(b"{") > MAX_DEPTH and _too_deep(body):

@@ -78,3 +78,21 @@ async def test_ordinary_nesting_and_brackets_in_strings_pass(client: Client) -> 
         headers={"content-type": "application/json"},
     )
     assert response.status_code == 201, response.text
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", None]
+)
+async def test_api_refuses_bodies_that_are_not_json(client: Client, content_type: str | None) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    body = json.dumps({"login": "13911110004", "password": PASSWORD, "display_name": "张三", "role": "worker"})
+    response = await client.post("/api/auth/register", content=body, headers=headers)
+    assert_problem(response, 415, "content-type", "media_type")
+
+
+async def test_api_takes_json_with_a_charset(client: Client) -> None:
+    body = json.dumps({"login": "13911110005", "password": PASSWORD, "display_name": "张三", "role": "worker"})
+    response = await client.post(
+        "/api/auth/register", content=body, headers={"content-type": "application/json; charset=utf-8"}
+    )
+    assert response.status_code == 201, response.text
