@@ -7,11 +7,17 @@ its own unit of work (`unit_of_work(state.sessionmaker)`), one per piece of work
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from litestar.datastructures import State
+
+# APScheduler logs "Running job" and "executed successfully" at INFO for every run: two lines every 30 seconds
+# that say nothing. Our runner logs a job only when it did something, and failures always.
+for _name in ("apscheduler.executors.default", "apscheduler.scheduler"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
