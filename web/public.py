@@ -44,9 +44,10 @@ HOMES: dict[str, HomeRenderer] = {
 async def home(request: Request[Any, Any, Any], db_session: DbSession) -> Template:
     """The landing page for a visitor; the home of their role for a signed-in user."""
     principal = current_principal(request)
-    if principal is None:
+    render_home = HOMES.get(principal.role) if principal is not None else None
+    if principal is None or render_home is None:
         return page("public/landing.html", request)
-    return await HOMES[principal.role](request, db_session, principal)
+    return await render_home(request, db_session, principal)
 
 
 def _with_session(response: Response[Any], kit: SecurityKit, pair: SessionTokens | None) -> Response[Any]:
