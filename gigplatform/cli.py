@@ -7,11 +7,15 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from gigplatform.config import ConfigError, Settings
+
+if TYPE_CHECKING:
+    from gigplatform.accounts.service import User
 
 console = Console()
 
@@ -54,13 +58,22 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+async def create_admin(settings: Settings, login: str, password: str, display_name: str) -> User:
+    """The command is the edge: it opens the unit of work the verb runs in."""
+    from gigplatform.accounts import service as accounts
+    from gigplatform.db import unit_of_work
+    from gigplatform.demo import connected
+
+    async with connected(settings) as (sessionmaker, kit), unit_of_work(sessionmaker) as session:
+        return await accounts.create_admin(session, kit, login=login, password=password, display_name=display_name)
+
+
 def cmd_create_admin(args: argparse.Namespace) -> int:
-    from gigplatform import demo
     from gigplatform.errors import DomainError
 
     settings = _settings()
     try:
-        user = asyncio.run(demo.create_admin(settings, args.login, args.password, args.display_name))
+        user = asyncio.run(create_admin(settings, args.login, args.password, args.display_name))
     except DomainError as exc:
         where = ", ".join(f"{e.field}: {e.rule}" for e in exc.errors)
         console.print(f"[red]not created:[/red] {exc.detail} ({where})")

@@ -137,6 +137,14 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
 
+        @event.listens_for(engine.sync_engine, "savepoint")
+        def _begin_before_savepoint(conn: Any, _name: str) -> None:
+            # Python's sqlite3 only emits BEGIN before its first INSERT/UPDATE/DELETE. A SAVEPOINT issued before that
+            # opens the transaction itself, and its RELEASE then commits: the unit of work could no longer roll back
+            # what the savepoint wrote. So the transaction is begun explicitly first.
+            if not conn.connection.driver_connection.in_transaction:
+                conn.exec_driver_sql("BEGIN")
+
         return engine
     if kwargs.pop("null_pool", False):
         kwargs["poolclass"] = NullPool

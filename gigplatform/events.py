@@ -94,6 +94,10 @@ def _publish_safely(publisher: Publisher, events: Sequence[Event]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        # SQLAlchemy fires after_commit when a savepoint is released too; its events now belong to the enclosing
+        # transaction and wait for its commit (or go with its rollback).
+        return
     events = session.info.pop(PENDING, None)
     session.info.pop(_MARKS, None)
     if not events:

@@ -1,66 +1,66 @@
-"""Every timed job, registered in one place, run by APScheduler inside each app process.
+"""Collects every domain's timed jobs and runs them with APScheduler inside each app process.
 
-Each job is a sweep over state that is already due ("applications whose identity retry time has passed", "open
-rounds past their closing time"), claimed row by row with conditional UPDATEs. So a job that runs on several
-instances at once does each piece of work once, and a job that missed runs while the service was down catches up
-on its first run after start-up (every job also runs once at start-up).
+Each domain owns its `JOBS` (see `gigplatform.timed.Job`) and re-exports them from its `service`. A job is a sweep
+over state that is already due, claimed row by row with conditional UPDATEs, so a job running on several instances
+at once does each piece of work once, and a job that missed runs while the service was down catches up on its first
+run after start-up (every job also runs once at start-up).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from litestar.datastructures import State
 
 from exams import service as exams
 from gigplatform.accounts import service as accounts
+from gigplatform.db import unit_of_work
+from gigplatform.timed import Job
 from recruitment import service as recruitment
 
 log = logging.getLogger("gigplatform.jobs")
 
+__all__ = ["JOBS", "Job", "run_job", "start_scheduler"]
 
-@dataclass(frozen=True)
-class Job:
-    name: str
-    every: timedelta
-    run: Callable[[State], Awaitable[Any]]
+
+# --- interim, until recruitment and exams export their own JOBS: at merge this block goes ---------------------
 
 
 async def retry_identity_checks(state: State) -> int:
-    async with state.sessionmaker() as session:
+    async with unit_of_work(state.sessionmaker) as session:
         return await recruitment.retry_identity_checks(session, state.kit, state.identity_provider)
 
 
 async def close_expired_rounds(state: State) -> int:
-    async with state.sessionmaker() as session:
+    async with unit_of_work(state.sessionmaker) as session:
         return await recruitment.close_expired_rounds(session, state.kit)
 
 
-async def prune_sign_in_records(state: State) -> int:
-    async with state.sessionmaker() as session:
-        return await accounts.prune_sign_in_records(session, state.kit)
-
-
 async def submit_overdue_attempts(state: State) -> int:
-    async with state.sessionmaker() as session:
+    async with unit_of_work(state.sessionmaker) as session:
         return await exams.submit_overdue_attempts(session, state.kit)
 
 
-JOBS = (
-    Job("submit_overdue_attempts", timedelta(seconds=30), submit_overdue_attempts),
+_RECRUITMENT_JOBS = (
     Job("retry_identity_checks", timedelta(minutes=1), retry_identity_checks),
     Job("close_expired_rounds", timedelta(minutes=1), close_expired_rounds),
-    Job("prune_sign_in_records", timedelta(hours=1), prune_sign_in_records),
+)
+_EXAM_JOBS = (Job("submit_overdue_attempts", timedelta(seconds=30), submit_overdue_attempts),)
+
+# --- end of the interim block ------------------------------------------------------------------------------------
+
+JOBS: tuple[Job, ...] = (
+    *accounts.JOBS,
+    *_RECRUITMENT_JOBS,  # at merge: *recruitment.JOBS,
+    *_EXAM_JOBS,  # at merge: *exams.JOBS,
 )
 
 
 async def run_job(job: Job, state: State) -> None:
-    """One run; a failure is logged and the next run tries again, it never stops the scheduler."""
+    """One run, logged only when it did something; a failure is logged and the next run tries again, it never
+    stops the scheduler."""
     try:
         done = await job.run(state)
         if done:

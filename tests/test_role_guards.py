@@ -35,6 +35,7 @@ async def tokens(client, session, kit) -> dict:
     await register(client, "13900000001")
     await register(client, "13800000001", role="seller")
     await service.create_admin(session, kit, login="admin@example.com", password="abc12345", display_name="管理员")
+    await session.commit()
     return {
         "worker": await sign_in(client, "13900000001"),
         "seller": await sign_in(client, "13800000001"),

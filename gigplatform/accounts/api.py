@@ -1,4 +1,7 @@
-"""JSON API of accounts: thin controllers that parse, call the service and shape the reply."""
+"""JSON API of accounts: thin controllers that parse, call the service and shape the reply.
+
+The request's `db_session` is its unit of work: committed once a handler returns, rolled back when it raises (kept
+for a `.recorded()` refusal, such as a counted failed sign-in)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 
 from gigplatform.accounts import service
-from gigplatform.accounts.models import ShopMember, ShopPermission, User
 from gigplatform.accounts.schemas import (
     LoginIn,
     MemberOut,
@@ -24,6 +26,7 @@ from gigplatform.accounts.schemas import (
     SubAccountIn,
     TokenPairOut,
 )
+from gigplatform.accounts.service import ShopMember, ShopPermission, User
 from gigplatform.db import DbSession
 from gigplatform.security import CurrentPrincipal, Kit, SessionTokens, authenticated, seller_only
 
@@ -59,7 +62,7 @@ class AuthController(Controller):
 
     @post("/logout", operation_id="logout", status_code=HTTP_204_NO_CONTENT)
     async def logout(self, data: JSONBody[RefreshIn], db_session: DbSession, kit: Kit) -> None:
-        await service.sign_out(db_session, kit, data.refresh_token)
+        await service.sign_out(db_session, kit.clock, data.refresh_token)
 
 
 class MeController(Controller):
@@ -84,7 +87,7 @@ class ShopController(Controller):
     async def create(
         self, data: JSONBody[ShopIn], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> ShopOut:
-        shop = await service.create_shop(db_session, kit, principal, name=data.name)
+        shop = await service.create_shop(db_session, kit.clock, principal, name=data.name)
         return ShopOut(shop.id, shop.name, ShopPermission.OWNER.value, shop.created_at)  # its creator owns it
 
     @get("/", operation_id="listShops")
@@ -122,7 +125,9 @@ class ShopController(Controller):
         principal: CurrentPrincipal,
     ) -> MemberOut:
         fields = {f: getattr(data, f) for f in data.__struct_fields__}
-        return _member(*await service.add_sub_account(db_session, kit, principal, shop_id, **fields))
+        return _member(
+            *await service.add_sub_account(db_session, kit.clock, kit.passwords, principal, shop_id, **fields)
+        )
 
     @patch("/{shop_id:uuid}/members/{member_id:uuid}", operation_id="changeSubAccount")
     async def change_member(
@@ -145,7 +150,7 @@ class ShopController(Controller):
         kit: Kit,
         principal: CurrentPrincipal,
     ) -> None:
-        await service.remove_sub_account(db_session, kit, principal, shop_id, member_id)
+        await service.remove_sub_account(db_session, kit.clock, principal, shop_id, member_id)
 
 
 CONTROLLERS = [AuthController, MeController, ShopController]

@@ -149,6 +149,7 @@ async def test_a_sub_account_cannot_open_its_own_shop(client, shop) -> None:
 async def test_shops_are_for_sellers_only(client, session, kit, role) -> None:
     if role == "admin":
         await service.create_admin(session, kit, login="admin@example.com", password="abc12345", display_name="管理")
+        await session.commit()
         tokens = await sign_in(client, "admin@example.com")
     else:
         await register(client, "13912345678")

@@ -212,6 +212,7 @@ async def test_banned_account_cannot_sign_in_or_refresh(client, session) -> None
     created = await register(client, "13912345678")
     tokens = await sign_in(client, "13912345678")
     await service.set_standing(session, uuid.UUID(created["id"]), Standing.BANNED)
+    await session.commit()
     assert_problem(
         await client.post("/api/auth/login", json={"login": "13912345678", "password": PASSWORD}),
         403,
@@ -257,9 +258,11 @@ async def test_the_pruning_job_removes_only_dead_sign_in_records(client, clock, 
     old = await sign_in(client, "13912345678")
     await client.post("/api/auth/login", json={"login": "13900000000", "password": "wrong1234"})
     assert await prune_sign_in_records(session, kit) == 0  # nothing is dead yet
+    await session.commit()
     clock.advance(days=31, seconds=1)  # the first token expired (30 days) more than a day ago
     fresh = await sign_in(client, "13912345678")
     assert await prune_sign_in_records(session, kit) == 2  # the expired token and the stale failure
+    await session.commit()
     assert await session.scalar(select(func.count()).select_from(RefreshToken)) == 1
     assert await session.scalar(select(func.count()).select_from(LoginFailure)) == 0
     assert (await client.post("/api/auth/refresh", json={"refresh_token": fresh["refresh_token"]})).status_code == 200

@@ -18,6 +18,7 @@ URL = "/api/admin/questions"
 @pytest.fixture
 async def admin(client, session, kit) -> dict[str, str]:
     await accounts.create_admin(session, kit, login="admin@example.com", password="abc12345", display_name="管理员")
+    await session.commit()
     return bearer(await sign_in(client, "admin@example.com"))
 
 

@@ -71,6 +71,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 async def make_admin(client: Client, session: AsyncSession, kit: SecurityKit, login: str) -> Headers:
     await accounts.create_admin(session, kit, login=login, password=PASSWORD, display_name="招募管理员")
+    await session.commit()
     return bearer(await sign_in(client, login))
 
 

@@ -82,6 +82,7 @@ async def test_only_worker_accounts_in_good_standing_apply(client, session, admi
     ):
         worker = await new_worker()
         await accounts.set_standing(session, uuid.UUID(worker.user_id), standing)
+        await session.commit()
         response = await apply(client, worker, round_["id"])
         if allowed:
             assert response.status_code == 201, (standing, response.text)

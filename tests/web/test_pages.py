@@ -139,6 +139,7 @@ async def test_admin_home_counts_accounts(client, session, kit) -> None:
     from gigplatform.accounts import service
 
     await service.create_admin(session, kit, login="admin@example.com", password="abc12345", display_name="管理员")
+    await session.commit()
     await register(client, "13912345678")
     await submit(client, "/login", {"login": "admin@example.com", "password": "abc12345"})
     home = await client.get("/")

@@ -41,6 +41,7 @@ async def sign_in_page(client, login: str) -> None:
 
 async def make_admin(session, kit) -> Principal:
     user = await accounts.create_admin(session, kit, login=ADMIN, password=PASSWORD, display_name="招募管理员")
+    await session.commit()
     return Principal(user.id, "admin", "test")
 
 
