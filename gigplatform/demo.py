@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigplatform import demo_exams, demo_recruitment
+from gigplatform import demo_exams
 from gigplatform.accounts import service as accounts
 from gigplatform.accounts.models import Role, User
 from gigplatform.clock import SystemClock
 from gigplatform.config import Settings
 from gigplatform.db import make_engine, make_sessionmaker
 from gigplatform.security import Principal, SecurityKit
+from recruitment import demo as demo_recruitment
 
 
 @dataclass(frozen=True)

@@ -31,16 +31,6 @@ class Job:
     run: Callable[[State], Awaitable[Any]]
 
 
-async def retry_identity_checks(state: State) -> int:
-    async with state.sessionmaker() as session:
-        return await recruitment.retry_identity_checks(session, state.kit, state.identity_provider)
-
-
-async def close_expired_rounds(state: State) -> int:
-    async with state.sessionmaker() as session:
-        return await recruitment.close_expired_rounds(session, state.kit)
-
-
 async def prune_sign_in_records(state: State) -> int:
     async with state.sessionmaker() as session:
         return await accounts.prune_sign_in_records(session, state.kit)
@@ -53,8 +43,7 @@ async def submit_overdue_attempts(state: State) -> int:
 
 JOBS = (
     Job("submit_overdue_attempts", timedelta(seconds=30), submit_overdue_attempts),
-    Job("retry_identity_checks", timedelta(minutes=1), retry_identity_checks),
-    Job("close_expired_rounds", timedelta(minutes=1), close_expired_rounds),
+    *recruitment.JOBS,
     Job("prune_sign_in_records", timedelta(hours=1), prune_sign_in_records),
 )
 

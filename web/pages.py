@@ -1,5 +1,5 @@
 """Server-rendered pages: the shell (layout, sign-in, registration, sign-out, language) and a home page per role.
-Each domain's pages live in a module of their own (`web.recruitment_pages`) whose routes are collected here.
+Each domain's pages live in the audience packages (`web.admin`, `web.worker`, ...) whose Routers are mounted here.
 
 Pages call the same service functions as the API; a page holds no rule of its own. Failures from a service come
 back as the form re-rendered with each field's message in the visitor's language.
@@ -26,9 +26,10 @@ from gigplatform.db import DbSession
 from gigplatform.errors import DomainError, Problem
 from gigplatform.security import REFRESH_COOKIE, Kit, SecurityKit, current_principal, session_cookies
 from recruitment import service as recruitment
-from web import admin, exam_admin_pages, exam_pages, i18n, recruitment_pages, seller, worker
+from web import admin, exam_admin_pages, exam_pages, i18n, seller, worker
 from web.i18n import _
 from web.rendering import FIELD_MESSAGES, FILTERS, Form, form_errors, page, safe_next, sign_in_redirect
+from web.worker import applications as worker_applications
 
 HERE = Path(__file__).parent
 # FIELD_MESSAGES and the helpers live in web.rendering so every page module can share them; re-exported here.
@@ -232,7 +233,7 @@ ROUTES = [
     worker.ROUTER,
     seller.ROUTER,
     # pages not yet moved into an audience package check the visitor themselves
-    *recruitment_pages.ROUTES,
+    worker_applications.SIGNED_IN,
     *exam_pages.ROUTES,
     *exam_admin_pages.ROUTES,
 ]
