@@ -17,8 +17,10 @@ from gigplatform.clock import Clock
 from gigplatform.db import DbSession, uuid7
 from gigplatform.errors import Conflict, InvalidInput, NotFound
 from gigplatform.security import CurrentPrincipal, Principal
+from recruitment import schemas
 from recruitment.models import Round, RoundStatus, RoundTrainingModule, Track, TrainingModule
 from recruitment.pipeline import promote_waitlisted
+from recruitment.schemas import bounds
 
 # --- access -------------------------------------------------------------------------------------------------------
 
@@ -81,11 +83,11 @@ ROUND_DEFAULTS: dict[str, Any] = {
     "training_module_ids": [],
 }
 ROUND_RANGES = {
-    "quota": (1, 100_000),
-    "min_age": (16, 100),
-    "min_typing_cpm": (0, 600),
-    "min_typing_accuracy": (0, 100),
-    "typing_attempts": (1, 10),
+    "quota": bounds(schemas.Quota),
+    "min_age": bounds(schemas.MinAge),
+    "min_typing_cpm": bounds(schemas.MinTypingCpm),
+    "min_typing_accuracy": bounds(schemas.MinTypingAccuracy),
+    "typing_attempts": bounds(schemas.TypingAttempts),
 }
 EDITABLE_WHILE_OPEN = {"title", "description", "closes_at", "quota", "student_preferred"}
 

@@ -19,9 +19,11 @@ from gigplatform.clock import Clock
 from gigplatform.db import uuid7
 from gigplatform.errors import Conflict, InvalidInput, NotFound
 from gigplatform.security import Principal
+from recruitment import schemas
 from recruitment.models import Application, Round, RoundStatus, RoundTrainingModule, TrainingModule, TrainingProgress
 from recruitment.pipeline import S, _system_move, _training_done, _try_claim
 from recruitment.rounds import round_module_ids
+from recruitment.schemas import bounds
 
 
 @cache
@@ -54,11 +56,17 @@ class ModuleInput:
 def _check_module(values: dict[str, Any]) -> None:
     if "title" in values and not (1 <= len(values["title"].strip()) <= 120):
         raise InvalidInput("The title needs 1 to 120 characters.", field="title", rule="length")
-    if "body_markdown" in values and not (1 <= len(values["body_markdown"]) <= 100_000):
-        raise InvalidInput("The content needs 1 to 100000 characters.", field="body_markdown", rule="length")
+    shortest, longest = bounds(schemas.ModuleBody)
+    if "body_markdown" in values and not (shortest <= len(values["body_markdown"]) <= longest):
+        raise InvalidInput(
+            f"The content needs {shortest} to {longest} characters.", field="body_markdown", rule="length"
+        )
     seconds = values.get("min_reading_seconds")
-    if seconds is not None and not (0 <= seconds <= 7200):
-        raise InvalidInput("The minimum reading time is 0 to 7200 seconds.", field="min_reading_seconds", rule="range")
+    low, high = bounds(schemas.ReadingSeconds)
+    if seconds is not None and not (low <= seconds <= high):
+        raise InvalidInput(
+            f"The minimum reading time is {low} to {high} seconds.", field="min_reading_seconds", rule="range"
+        )
 
 
 async def create_module(session: AsyncSession, clock: Clock, data: ModuleInput) -> TrainingModule:
