@@ -105,6 +105,8 @@ async def count_by_status(session: AsyncSession, round_id: uuid.UUID) -> dict[st
 async def reject_application(
     session: AsyncSession, clock: Clock, principal: Principal, application_id: uuid.UUID, reason: str
 ) -> Application:
+    """An admin ends an application with words the applicant reads; the application is claimed with a
+    conditional UPDATE first, so a rejection racing another step does not overwrite it."""
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("A rejection needs a reason the applicant will read.", field="reason", rule="required")

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gigplatform.clock import Clock
 from gigplatform.db import DbSession, uuid7
 from gigplatform.errors import Conflict, InvalidInput, NotFound
+from gigplatform.events import record_event
 from gigplatform.security import CurrentPrincipal, Principal
 from recruitment import schemas
 from recruitment.models import Round, RoundStatus, RoundTrainingModule, Track, TrainingModule
@@ -206,6 +207,7 @@ async def update_round(session: AsyncSession, clock: Clock, round_id: uuid.UUID,
 
 
 async def open_round(session: AsyncSession, clock: Clock, round_id: uuid.UUID) -> Round:
+    """A draft starts taking applications (from its opening time) once the admin opens it."""
     round_ = await round_by_id(session, round_id)
     if round_.status != RoundStatus.DRAFT:
         raise Conflict(
@@ -215,10 +217,12 @@ async def open_round(session: AsyncSession, clock: Clock, round_id: uuid.UUID) -
         raise InvalidInput("The round's closing time has already passed.", field="closes_at", rule="future")
     round_.status = RoundStatus.OPEN
     round_.updated_at = clock.now()
+    record_event(session, "round.opened", round_id=round_.id)
     return round_
 
 
 async def close_round(session: AsyncSession, clock: Clock, round_id: uuid.UUID) -> Round:
+    """An open round stops taking applications; those already in its pipeline go on."""
     round_ = await round_by_id(session, round_id)
     if round_.status != RoundStatus.OPEN:
         raise Conflict(
@@ -226,6 +230,7 @@ async def close_round(session: AsyncSession, clock: Clock, round_id: uuid.UUID) 
         )
     round_.status = RoundStatus.CLOSED
     round_.updated_at = clock.now()
+    record_event(session, "round.closed", round_id=round_.id)
     return round_
 
 
