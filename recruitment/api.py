@@ -303,9 +303,10 @@ class RoundController(Controller):
             check = await service.submit_application(
                 session, kit.clock, kit.cipher, principal, round_id, service.ApplicationInput(**fields)
             )
-        minutes = kit.settings.identity_recheck_minutes
-        application = await service.check_identity(state.sessionmaker, kit.clock, minutes, identity_provider, check)
+        answer = await service.ask_identity_provider(identity_provider, check)
         async with unit_of_work(state.sessionmaker) as session:
+            minutes = kit.settings.identity_recheck_minutes
+            application = await service.record_identity_answer(session, kit.clock, minutes, answer)
             return application_out(application, await service.round_by_id(session, round_id))
 
 

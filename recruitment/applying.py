@@ -4,7 +4,9 @@ own applications.
 The identity provider is slow and may be down, so it is never called inside a transaction. Applying is therefore
 two units of work that the edge (API handler, page handler, the retry job) runs with the call in between:
 `submit_application` records the application waiting in identity_pending and hands back an `IdentityCheck`;
-`check_identity` asks the provider with no transaction open and records the answer in a unit of work of its own.
+once that has committed, `ask_identity_provider` calls out with no transaction open, and `record_identity_answer`
+records the answer in a second unit of work. The retry job claims a waiting application (`claim_identity_check`)
+in a unit of its own and goes on the same way.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.accounts import service as accounts
 from gigplatform.clock import Clock, business_today
-from gigplatform.db import unit_of_work, uuid7
+from gigplatform.db import uuid7
 from gigplatform.errors import N_, Conflict, InvalidInput, PermissionDenied
 from gigplatform.security import FieldCipher, Principal
 from recruitment.identity import (
@@ -185,45 +187,40 @@ async def _check_person(session: AsyncSession, user_id: uuid.UUID, round_id: uui
 # --- the identity check -------------------------------------------------------------------------------------------
 
 
-async def check_identity(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    clock: Clock,
-    recheck_minutes: int,
-    provider: IdentityProvider,
-    check: IdentityCheck,
-) -> Application:
-    """An edge step, not a verb: asks the provider with no transaction open, then records its answer in a unit
-    of work of its own (`record_identity_answer`). Returns the application as it then stands."""
+@dataclass(frozen=True)
+class IdentityAnswer:
+    """What the provider said about one application: a verdict, or none with the reason it could not give one."""
+
+    application_id: uuid.UUID
+    verdict: IdentityVerdict | None
+    problem: str = ""
+
+
+async def ask_identity_provider(provider: IdentityProvider, check: IdentityCheck) -> IdentityAnswer:
+    """Calls the identity provider; call it with no transaction open (it may take seconds, or time out)."""
     try:
-        verdict: IdentityVerdict | None = await provider.verify(check.legal_name, check.resident_id)
-        problem = ""
+        return IdentityAnswer(check.application_id, await provider.verify(check.legal_name, check.resident_id))
     except IdentityUnavailable as exc:
-        verdict, problem = None, str(exc)
-    async with unit_of_work(sessionmaker) as session:
-        return await record_identity_answer(session, clock, recheck_minutes, check.application_id, verdict, problem)
+        return IdentityAnswer(check.application_id, None, str(exc))
 
 
 async def record_identity_answer(
-    session: AsyncSession,
-    clock: Clock,
-    recheck_minutes: int,
-    application_id: uuid.UUID,
-    verdict: IdentityVerdict | None,
-    problem: str = "",
+    session: AsyncSession, clock: Clock, recheck_minutes: int, answer: IdentityAnswer
 ) -> Application:
     """What the provider's answer does to an application still waiting for it: no verdict (the provider is down)
     sets a retry time `recheck_minutes` ahead; a mismatch fails the screening; a match binds the person to the
     account and moves on to the typing test. Binding races another binding of the same person or account; the
     loser is caught in a savepoint and screened out, unless it is the same person on the same account."""
     now = clock.now()
-    application = await session.get(Application, application_id, populate_existing=True)
+    verdict = answer.verdict
+    application = await session.get(Application, answer.application_id, populate_existing=True)
     assert application is not None
     if application.status != S.IDENTITY_PENDING:  # withdrawn or decided meanwhile
         return application
     application.identity_attempts += 1
     if verdict is None:
         application.identity_retry_at = now + timedelta(minutes=recheck_minutes)
-        waiting = because("identity_unavailable", detail=problem)
+        waiting = because("identity_unavailable", detail=answer.problem)
         application.status_reason = waiting.text
         application.status_reason_code, application.status_reason_params = waiting.code, waiting.params
         application.updated_at = now

@@ -154,9 +154,9 @@ async def load(session: AsyncSession, kit: SecurityKit, admin: Principal, worker
                 name, resident_id_for(birth, region, 101 + 2 * n), f"1390000000{n + 1}", student, tracks
             ),
         )
-        verdict = await provider.verify(check.legal_name, check.resident_id)
+        answer = await recruitment.ask_identity_provider(provider, check)
         application = await recruitment.record_identity_answer(
-            session, clock, kit.settings.identity_recheck_minutes, check.application_id, verdict
+            session, clock, kit.settings.identity_recheck_minutes, answer
         )
         if stage == "rejected":
             await recruitment.reject_application(

@@ -121,8 +121,10 @@ async def apply_submit(
         """Two units of work with the identity provider asked in between, outside any transaction."""
         async with unit_of_work(state.sessionmaker) as session:
             check = await recruitment.submit_application(session, kit.clock, kit.cipher, principal, round_id, data)
-        minutes = kit.settings.identity_recheck_minutes
-        return await recruitment.check_identity(state.sessionmaker, kit.clock, minutes, state.identity_provider, check)
+        answer = await recruitment.ask_identity_provider(state.identity_provider, check)
+        async with unit_of_work(state.sessionmaker) as session:
+            minutes = kit.settings.identity_recheck_minutes
+            return await recruitment.record_identity_answer(session, kit.clock, minutes, answer)
 
     async def again(errors: dict[str, str], status: int) -> Template:
         fresh = await recruitment.access_round(db_session, principal, round_id)
