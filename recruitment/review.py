@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gigplatform.clock import Clock, business_today
 from gigplatform.errors import Conflict, DomainError, InvalidInput
 from gigplatform.security import Principal
+from recruitment.certification import certify
 from recruitment.identity import age_on
 from recruitment.models import Actor, Application, PersonIdentity, Round, Track
 from recruitment.pipeline import (
@@ -29,7 +30,6 @@ from recruitment.pipeline import (
     access_application,
     because,
     bind_person,
-    certify,
     said,
     write_first,
 )

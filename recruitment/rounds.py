@@ -19,8 +19,8 @@ from gigplatform.errors import Conflict, InvalidInput, NotFound
 from gigplatform.events import record_event
 from gigplatform.security import CurrentPrincipal, Principal
 from recruitment import schemas
+from recruitment.certification import promote_waitlisted
 from recruitment.models import Round, RoundStatus, RoundTrainingModule, Track, TrainingModule
-from recruitment.pipeline import promote_waitlisted
 from recruitment.schemas import bounds
 
 # --- access -------------------------------------------------------------------------------------------------------

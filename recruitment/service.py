@@ -20,6 +20,7 @@ from recruitment.applying import (
     submit_application,
     withdraw_application,
 )
+from recruitment.certification import CertificationView, certifications, certify, record_exam_result
 from recruitment.identity import IdentityProvider, ResidentId, age_on
 from recruitment.jobs import JOBS
 from recruitment.models import (
@@ -39,14 +40,10 @@ from recruitment.pipeline import (
     REASON_MAX,
     REASONS,
     TRANSITIONS,
-    CertificationView,
     Reason,
     access_application,
     application_by_id,
     because,
-    certifications,
-    certify,
-    record_exam_result,
     said,
     timeline,
 )
