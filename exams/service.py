@@ -560,7 +560,7 @@ async def _check_blueprint(session: AsyncSession, values: dict[str, Any], bluepr
     if track is not None and round_id is None:
         raise InvalidInput("A track-specific blueprint belongs to a round.", field="round_id", rule="required")
     if round_id is not None:
-        round_ = await recruitment.access_round(session, round_id)
+        round_ = await recruitment.round_by_id(session, round_id)
         if track is not None and track not in round_.tracks:
             raise InvalidInput("The round does not offer this track.", field="track", rule="offered")
         same_place = select(Blueprint.id).where(

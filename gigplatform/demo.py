@@ -12,13 +12,13 @@ from collections.abc import AsyncIterator
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gigplatform import demo_exams as exams_demo
-from gigplatform import demo_recruitment as recruitment_demo
 from gigplatform.accounts import demo as accounts_demo
 from gigplatform.accounts.demo import ADMIN, ALL, SELLER, SHOP_NAME, SUB_ACCOUNT, WORKERS, DemoLogin
 from gigplatform.clock import SystemClock
 from gigplatform.config import Settings
 from gigplatform.db import make_engine, make_sessionmaker, unit_of_work
 from gigplatform.security import SecurityKit
+from recruitment import demo as recruitment_demo
 
 __all__ = ["ADMIN", "ALL", "SELLER", "SHOP_NAME", "SUB_ACCOUNT", "WORKERS", "DemoLogin", "connected", "load"]
 

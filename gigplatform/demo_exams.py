@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import exams
 from exams import service as bank
-from gigplatform import demo_recruitment
 from gigplatform.security import Principal, SecurityKit
+from recruitment import demo as demo_recruitment
 from recruitment import service as recruitment
 
 BANK_FILE = Path(exams.__file__).parent / "demo_bank.json"

@@ -28,32 +28,18 @@ __all__ = ["JOBS", "Job", "run_job", "start_scheduler"]
 # --- interim, until recruitment and exams export their own JOBS: at merge this block goes ---------------------
 
 
-async def retry_identity_checks(state: State) -> int:
-    async with unit_of_work(state.sessionmaker) as session:
-        return await recruitment.retry_identity_checks(session, state.kit, state.identity_provider)
-
-
-async def close_expired_rounds(state: State) -> int:
-    async with unit_of_work(state.sessionmaker) as session:
-        return await recruitment.close_expired_rounds(session, state.kit)
-
-
 async def submit_overdue_attempts(state: State) -> int:
     async with unit_of_work(state.sessionmaker) as session:
         return await exams.submit_overdue_attempts(session, state.kit)
 
 
-_RECRUITMENT_JOBS = (
-    Job("retry_identity_checks", timedelta(minutes=1), retry_identity_checks),
-    Job("close_expired_rounds", timedelta(minutes=1), close_expired_rounds),
-)
 _EXAM_JOBS = (Job("submit_overdue_attempts", timedelta(seconds=30), submit_overdue_attempts),)
 
 # --- end of the interim block ------------------------------------------------------------------------------------
 
 JOBS: tuple[Job, ...] = (
     *accounts.JOBS,
-    *_RECRUITMENT_JOBS,  # at merge: *recruitment.JOBS,
+    *recruitment.JOBS,
     *_EXAM_JOBS,  # at merge: *exams.JOBS,
 )
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, Response, get, patch, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
 from gigplatform.clock import business_today
-from gigplatform.db import DbSession
+from gigplatform.db import DbSession, unit_of_work
 from gigplatform.security import CurrentPrincipal, Kit, SecurityKit, admin_only, authenticated, worker_only
 from recruitment import service
-from recruitment.identity import IdentityProvider, age_on
-from recruitment.models import Application, ApplicationEvent, Round, TrainingModule
 from recruitment.schemas import (
     ApplicationAdminOut,
     ApplicationIn,
@@ -39,6 +38,7 @@ from recruitment.schemas import (
     TypingTestOut,
     WithdrawIn,
 )
+from recruitment.service import Application, ApplicationEvent, IdentityProvider, Round, TrainingModule, age_on
 
 Provider = NamedDependency[IdentityProvider]
 
@@ -163,6 +163,7 @@ def review_filters(
 
 ReviewFilter = NamedDependency[service.ApplicationFilter]
 REVIEW_FILTER = {"filters": Provide(review_filters, sync_to_thread=False)}
+ROUND = {"round_": Provide(service.provide_round)}
 
 
 class AdminRoundController(Controller):
@@ -175,32 +176,32 @@ class AdminRoundController(Controller):
         self, data: JSONBody[RoundIn], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> RoundOut:
         fields = {f: getattr(data, f) for f in data.__struct_fields__}
-        round_ = await service.create_round(db_session, kit, principal, service.RoundInput(**fields))
+        round_ = await service.create_round(db_session, kit.clock, principal, service.RoundInput(**fields))
         return (await rounds_out(db_session, [round_]))[0]
 
     @get("/", operation_id="listRounds")
     async def list_rounds(self, db_session: DbSession, status: FromQuery[str | None] = None) -> list[RoundOut]:
         return await rounds_out(db_session, await service.list_rounds(db_session, status))
 
-    @get("/{round_id:uuid}", operation_id="getRound")
-    async def show(self, round_id: FromPath[uuid.UUID], db_session: DbSession) -> RoundOut:
-        return (await rounds_out(db_session, [await service.access_round(db_session, round_id)]))[0]
+    @get("/{round_id:uuid}", operation_id="getRound", dependencies=ROUND)
+    async def show(self, round_: NamedDependency[Round], db_session: DbSession) -> RoundOut:
+        return (await rounds_out(db_session, [round_]))[0]
 
     @patch("/{round_id:uuid}", operation_id="updateRound")
     async def update(
         self, round_id: FromPath[uuid.UUID], data: JSONBody[RoundPatch], db_session: DbSession, kit: Kit
     ) -> RoundOut:
         fields = {f: getattr(data, f) for f in data.__struct_fields__}
-        round_ = await service.update_round(db_session, kit, round_id, service.RoundInput(**fields))
+        round_ = await service.update_round(db_session, kit.clock, round_id, service.RoundInput(**fields))
         return (await rounds_out(db_session, [round_]))[0]
 
     @post("/{round_id:uuid}/open", operation_id="openRound", status_code=HTTP_200_OK)
     async def open(self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit) -> RoundOut:
-        return (await rounds_out(db_session, [await service.open_round(db_session, kit, round_id)]))[0]
+        return (await rounds_out(db_session, [await service.open_round(db_session, kit.clock, round_id)]))[0]
 
     @post("/{round_id:uuid}/close", operation_id="closeRound", status_code=HTTP_200_OK)
     async def close(self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit) -> RoundOut:
-        return (await rounds_out(db_session, [await service.close_round(db_session, kit, round_id)]))[0]
+        return (await rounds_out(db_session, [await service.close_round(db_session, kit.clock, round_id)]))[0]
 
     @get("/{round_id:uuid}/applications", operation_id="reviewApplications", dependencies=REVIEW_FILTER)
     async def applications(
@@ -213,7 +214,7 @@ class AdminRoundController(Controller):
     async def export(
         self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, filters: ReviewFilter
     ) -> Response[str]:
-        body = await service.export_csv(db_session, kit, round_id, filters)
+        body = await service.export_csv(db_session, kit.clock, round_id, filters)
         return Response(
             body,
             media_type="text/csv; charset=utf-8",
@@ -235,14 +236,14 @@ class AdminApplicationController(Controller):
         kit: Kit,
         principal: CurrentPrincipal,
     ) -> ApplicationOut:
-        application = await service.reject_application(db_session, kit, principal, application_id, data.reason)
-        return application_out(application, await service.access_round(db_session, application.round_id))
+        application = await service.reject_application(db_session, kit.clock, principal, application_id, data.reason)
+        return application_out(application, await service.round_by_id(db_session, application.round_id))
 
     @post("/bulk", operation_id="bulkReviewApplications", status_code=HTTP_200_OK)
     async def bulk(
         self, data: JSONBody[BulkIn], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> BulkOut:
-        results = await service.bulk_review(db_session, kit, principal, data.ids, data.action, data.reason)
+        results = await service.bulk_review(db_session, kit.clock, principal, data.ids, data.action, data.reason)
         items = [BulkItemOut(r.id, r.ok, r.status, r.rule, r.detail) for r in results]
         ok = sum(r.ok for r in results)
         return BulkOut(items, ok, len(results) - ok)
@@ -256,7 +257,7 @@ class AdminTrainingController(Controller):
     @post("/", operation_id="createTrainingModule")
     async def create(self, data: JSONBody[ModuleIn], db_session: DbSession, kit: Kit) -> ModuleAdminOut:
         fields = {f: getattr(data, f) for f in data.__struct_fields__}
-        return module_admin_out(await service.create_module(db_session, kit, service.ModuleInput(**fields)))
+        return module_admin_out(await service.create_module(db_session, kit.clock, service.ModuleInput(**fields)))
 
     @get("/", operation_id="listTrainingModules")
     async def list_modules(self, db_session: DbSession) -> list[ModuleAdminOut]:
@@ -267,7 +268,9 @@ class AdminTrainingController(Controller):
         self, module_id: FromPath[uuid.UUID], data: JSONBody[ModulePatch], db_session: DbSession, kit: Kit
     ) -> ModuleAdminOut:
         fields = {f: getattr(data, f) for f in data.__struct_fields__}
-        return module_admin_out(await service.update_module(db_session, kit, module_id, service.ModuleInput(**fields)))
+        return module_admin_out(
+            await service.update_module(db_session, kit.clock, module_id, service.ModuleInput(**fields))
+        )
 
 
 class RoundController(Controller):
@@ -277,23 +280,34 @@ class RoundController(Controller):
 
     @get("/", operation_id="listOpenRounds")
     async def open_rounds(self, db_session: DbSession, kit: Kit) -> list[RoundOut]:
-        return await rounds_out(db_session, await service.list_open_rounds(db_session, kit))
+        return await rounds_out(db_session, await service.list_open_rounds(db_session, kit.clock))
+
+    @get("/{round_id:uuid}", operation_id="readRound", dependencies=ROUND)
+    async def show(self, round_: NamedDependency[Round], db_session: DbSession) -> RoundOut:
+        """A round as the caller may see it: a draft is the admins' alone (404 for anyone else)."""
+        return (await rounds_out(db_session, [round_]))[0]
 
     @post("/{round_id:uuid}/applications", operation_id="apply", guards=[worker_only])
     async def apply(
         self,
         round_id: FromPath[uuid.UUID],
         data: JSONBody[ApplicationIn],
-        db_session: DbSession,
+        state: State,
         kit: Kit,
         principal: CurrentPrincipal,
         identity_provider: Provider,
     ) -> ApplicationOut:
+        """Two units of work with the identity provider asked in between, outside any transaction."""
         fields = {f: getattr(data, f) for f in data.__struct_fields__}
-        application = await service.submit_application(
-            db_session, kit, identity_provider, principal, round_id, service.ApplicationInput(**fields)
-        )
-        return application_out(application, await service.access_round(db_session, round_id))
+        async with unit_of_work(state.sessionmaker) as session:
+            check = await service.submit_application(
+                session, kit.clock, kit.cipher, principal, round_id, service.ApplicationInput(**fields)
+            )
+        answer = await service.ask_identity_provider(identity_provider, check)
+        async with unit_of_work(state.sessionmaker) as session:
+            minutes = kit.settings.identity_recheck_minutes
+            application = await service.record_identity_answer(session, kit.clock, minutes, answer)
+            return application_out(application, await service.round_by_id(session, round_id))
 
 
 class ApplicationController(Controller):
@@ -318,7 +332,7 @@ class ApplicationController(Controller):
         self, application_id: FromPath[uuid.UUID], db_session: DbSession, principal: CurrentPrincipal
     ) -> ApplicationOut:
         application = await service.access_application(db_session, principal, application_id)
-        round_ = await service.access_round(db_session, application.round_id)
+        round_ = await service.round_by_id(db_session, application.round_id)
         return application_out(application, round_, await service.timeline(db_session, application.id))
 
     @post(
@@ -335,14 +349,14 @@ class ApplicationController(Controller):
         kit: Kit,
         principal: CurrentPrincipal,
     ) -> ApplicationOut:
-        application = await service.withdraw_application(db_session, kit, principal, application_id, data.reason)
-        return application_out(application, await service.access_round(db_session, application.round_id))
+        application = await service.withdraw_application(db_session, kit.clock, principal, application_id, data.reason)
+        return application_out(application, await service.round_by_id(db_session, application.round_id))
 
     @post("/applications/{application_id:uuid}/typing-test", operation_id="startTypingTest", guards=[worker_only])
     async def start_typing(
         self, application_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> TypingTestOut:
-        outcome = await service.start_typing_test(db_session, kit, principal, application_id)
+        outcome = await service.start_typing_test(db_session, kit.clock, principal, application_id)
         test = outcome.test
         return TypingTestOut(
             test.id,
@@ -367,8 +381,8 @@ class ApplicationController(Controller):
         kit: Kit,
         principal: CurrentPrincipal,
     ) -> TypingResultOut:
-        outcome = await service.submit_typing_test(db_session, kit, principal, test_id, data.text)
-        round_ = await service.access_round(db_session, outcome.application.round_id)
+        outcome = await service.submit_typing_test(db_session, kit.clock, principal, test_id, data.text)
+        round_ = await service.round_by_id(db_session, outcome.application.round_id)
         test = outcome.test
         return TypingResultOut(
             test.cpm or 0,
@@ -382,13 +396,13 @@ class ApplicationController(Controller):
 
     @get("/training/modules", operation_id="myTraining", guards=[worker_only])
     async def training(self, db_session: DbSession, kit: Kit, principal: CurrentPrincipal) -> list[ModuleOut]:
-        return [module_out(p) for p in await service.my_training(db_session, kit, principal)]
+        return [module_out(p) for p in await service.my_training(db_session, kit.clock, principal)]
 
     @get("/training/modules/{module_id:uuid}", operation_id="readTrainingModule", guards=[worker_only])
     async def read_module(
         self, module_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> ModuleOut:
-        return module_out(await service.open_module(db_session, kit, principal, module_id), with_body=True)
+        return module_out(await service.open_module(db_session, kit.clock, principal, module_id), with_body=True)
 
     @post(
         "/training/modules/{module_id:uuid}/complete",
@@ -399,7 +413,7 @@ class ApplicationController(Controller):
     async def complete_module(
         self, module_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> ModuleCompletedOut:
-        progress, moved = await service.complete_module(db_session, kit, principal, module_id)
+        progress, moved = await service.complete_module(db_session, kit.clock, principal, module_id)
         return ModuleCompletedOut(module_out(progress), [a.id for a in moved])
 
 

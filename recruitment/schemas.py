@@ -1,4 +1,6 @@
-"""Request and response shapes of the recruitment API."""
+"""Request and response shapes of the recruitment API. A number's limits are written once, here, in `msgspec.Meta`:
+the API refuses what breaks them before the service runs, and the service checks the same bounds (read with
+`bounds`) for its other callers (pages, the demo)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,21 @@ import msgspec
 
 TrackName = Literal["pre_sales", "after_sales", "complaints"]
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
+Quota = Annotated[int, msgspec.Meta(ge=1, le=100_000)]
+MinAge = Annotated[int, msgspec.Meta(ge=16, le=100)]
+MinTypingCpm = Annotated[int, msgspec.Meta(ge=0, le=600)]
+MinTypingAccuracy = Annotated[int, msgspec.Meta(ge=0, le=100)]
+TypingAttempts = Annotated[int, msgspec.Meta(ge=1, le=10)]
+ReadingSeconds = Annotated[int, msgspec.Meta(ge=0, le=7200)]
+ModuleBody = Annotated[str, msgspec.Meta(min_length=1, max_length=100_000)]
+
+
+def bounds(annotated: Any) -> tuple[int, int]:
+    """(lowest, highest) of an `Annotated[..., msgspec.Meta(...)]`: the value's range, or a text's length."""
+    meta = annotated.__metadata__[0]
+    if meta.ge is not None:
+        return meta.ge, meta.le
+    return meta.min_length, meta.max_length
 
 
 class RoundIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -17,12 +34,12 @@ class RoundIn(msgspec.Struct, forbid_unknown_fields=True):
     tracks: list[TrackName]
     opens_at: AwareDatetime
     closes_at: AwareDatetime
-    quota: int
+    quota: Quota
     description: str = ""
-    min_age: int = 18
-    min_typing_cpm: int = 40
-    min_typing_accuracy: int = 90
-    typing_attempts: int = 3
+    min_age: MinAge = 18
+    min_typing_cpm: MinTypingCpm = 40
+    min_typing_accuracy: MinTypingAccuracy = 90
+    typing_attempts: TypingAttempts = 3
     student_preferred: bool = False
     training_module_ids: list[uuid.UUID] = msgspec.field(default_factory=list)
 
@@ -33,11 +50,11 @@ class RoundPatch(msgspec.Struct, forbid_unknown_fields=True):
     tracks: list[TrackName] | None = None
     opens_at: AwareDatetime | None = None
     closes_at: AwareDatetime | None = None
-    quota: int | None = None
-    min_age: int | None = None
-    min_typing_cpm: int | None = None
-    min_typing_accuracy: int | None = None
-    typing_attempts: int | None = None
+    quota: Quota | None = None
+    min_age: MinAge | None = None
+    min_typing_cpm: MinTypingCpm | None = None
+    min_typing_accuracy: MinTypingAccuracy | None = None
+    typing_attempts: TypingAttempts | None = None
     student_preferred: bool | None = None
     training_module_ids: list[uuid.UUID] | None = None
 
@@ -176,15 +193,15 @@ class TypingResultOut(msgspec.Struct):
 
 class ModuleIn(msgspec.Struct, forbid_unknown_fields=True):
     title: str
-    body_markdown: str
-    min_reading_seconds: int
+    body_markdown: ModuleBody
+    min_reading_seconds: ReadingSeconds
     active: bool = True
 
 
 class ModulePatch(msgspec.Struct, forbid_unknown_fields=True):
     title: str | None = None
-    body_markdown: str | None = None
-    min_reading_seconds: int | None = None
+    body_markdown: ModuleBody | None = None
+    min_reading_seconds: ReadingSeconds | None = None
     active: bool | None = None
 
 

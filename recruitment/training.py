@@ -1,10 +1,29 @@
-"""Training content: Markdown rendered to safe HTML (no raw HTML, no script links), as every page shows it."""
+"""Training: the modules an admin writes (Markdown rendered to safe HTML), and a freelancer's reading of them.
+Opening a module starts its reading clock; completing it after the minimum reading time unlocks the exam of every
+application whose required modules are then all read."""
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
+from typing import Any
 
 from markdown_it import MarkdownIt
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gigplatform.clock import Clock
+from gigplatform.db import uuid7
+from gigplatform.errors import Conflict, InvalidInput, NotFound
+from gigplatform.security import Principal
+from recruitment import schemas
+from recruitment.models import Application, Round, RoundStatus, RoundTrainingModule, TrainingModule, TrainingProgress
+from recruitment.pipeline import S, _system_move, _training_done, _try_claim
+from recruitment.rounds import round_module_ids
+from recruitment.schemas import bounds
 
 
 @cache
@@ -15,4 +34,193 @@ def _renderer() -> MarkdownIt:
 
 
 def render_markdown(source: str) -> str:
+    """Training content as every page shows it: safe HTML, no raw HTML, no script links."""
     return _renderer().render(source or "")
+
+
+async def access_module(session: AsyncSession, module_id: uuid.UUID, *, active_only: bool = True) -> TrainingModule:
+    module = await session.get(TrainingModule, module_id)
+    if module is None or (active_only and not module.active):
+        raise NotFound("No such training module.", field="module_id", rule="exists")
+    return module
+
+
+@dataclass
+class ModuleInput:
+    title: str | None = None
+    body_markdown: str | None = None
+    min_reading_seconds: int | None = None
+    active: bool | None = None
+
+
+def _check_module(values: dict[str, Any]) -> None:
+    if "title" in values and not (1 <= len(values["title"].strip()) <= 120):
+        raise InvalidInput("The title needs 1 to 120 characters.", field="title", rule="length")
+    shortest, longest = bounds(schemas.ModuleBody)
+    if "body_markdown" in values and not (shortest <= len(values["body_markdown"]) <= longest):
+        raise InvalidInput(
+            f"The content needs {shortest} to {longest} characters.", field="body_markdown", rule="length"
+        )
+    seconds = values.get("min_reading_seconds")
+    low, high = bounds(schemas.ReadingSeconds)
+    if seconds is not None and not (low <= seconds <= high):
+        raise InvalidInput(
+            f"The minimum reading time is {low} to {high} seconds.", field="min_reading_seconds", rule="range"
+        )
+
+
+async def create_module(session: AsyncSession, clock: Clock, data: ModuleInput) -> TrainingModule:
+    values = {k: v for k, v in data.__dict__.items() if v is not None}
+    for required in ("title", "body_markdown", "min_reading_seconds"):
+        if required not in values:
+            raise InvalidInput(f"{required} is required.", field=required, rule="required")
+    _check_module(values)
+    now = clock.now()
+    module = TrainingModule(
+        id=uuid7(),
+        title=values["title"].strip(),
+        body_markdown=values["body_markdown"],
+        min_reading_seconds=values["min_reading_seconds"],
+        active=values.get("active", True),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(module)
+    return module
+
+
+async def update_module(session: AsyncSession, clock: Clock, module_id: uuid.UUID, data: ModuleInput) -> TrainingModule:
+    module = await access_module(session, module_id, active_only=False)
+    values = {k: v for k, v in data.__dict__.items() if v is not None}
+    _check_module(values)
+    if values.get("active") is False and module.active:
+        in_use = await session.scalar(
+            select(Round.title)
+            .join(RoundTrainingModule, RoundTrainingModule.round_id == Round.id)
+            .where(RoundTrainingModule.module_id == module.id, Round.status != RoundStatus.CLOSED)
+            .limit(1)
+        )
+        if in_use is not None:  # its trainees could never finish: take it out of the round first
+            raise Conflict(f"The round “{in_use}” requires this module.", field="active", rule="required_by_round")
+    for name, value in values.items():
+        setattr(module, name, value.strip() if name == "title" else value)
+    module.updated_at = clock.now()
+    return module
+
+
+async def list_modules(session: AsyncSession) -> list[TrainingModule]:
+    return list(await session.scalars(select(TrainingModule).order_by(TrainingModule.created_at, TrainingModule.id)))
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    module: TrainingModule
+    started_at: datetime | None
+    completed_at: datetime | None
+    seconds_left: int
+
+    @property
+    def body_html(self) -> str:
+        return render_markdown(self.module.body_markdown)
+
+
+def _progress(module: TrainingModule, progress: TrainingProgress | None, now: datetime) -> ModuleProgress:
+    if progress is None:
+        return ModuleProgress(module, None, None, module.min_reading_seconds)
+    read = (now - progress.started_at).total_seconds()
+    left = 0 if progress.completed_at else max(0, int(module.min_reading_seconds - read + 0.999))
+    return ModuleProgress(module, progress.started_at, progress.completed_at, left)
+
+
+async def my_training(session: AsyncSession, clock: Clock, principal: Principal) -> list[ModuleProgress]:
+    """The modules the caller's applications still in the pipeline require, in the rounds' order."""
+    round_ids = list(
+        await session.scalars(
+            select(Application.round_id).where(
+                Application.user_id == principal.user_id,
+                Application.status.in_([S.SUBMITTED, S.IDENTITY_PENDING, S.TYPING, S.TRAINING, S.EXAM]),
+            )
+        )
+    )
+    ordered: list[uuid.UUID] = []
+    for module_ids in (await round_module_ids(session, round_ids)).values():
+        ordered += [m for m in module_ids if m not in ordered]
+    if not ordered:
+        return []
+    modules = {m.id: m for m in await session.scalars(select(TrainingModule).where(TrainingModule.id.in_(ordered)))}
+    progress = {
+        p.module_id: p
+        for p in await session.scalars(
+            select(TrainingProgress).where(
+                TrainingProgress.user_id == principal.user_id, TrainingProgress.module_id.in_(ordered)
+            )
+        )
+    }
+    now = clock.now()
+    return [_progress(modules[m], progress.get(m), now) for m in ordered if m in modules]
+
+
+async def _reading(session: AsyncSession, user_id: uuid.UUID, module_id: uuid.UUID) -> TrainingProgress | None:
+    """The person's reading of a module, if they ever opened it."""
+    return await session.scalar(
+        select(TrainingProgress).where(TrainingProgress.user_id == user_id, TrainingProgress.module_id == module_id)
+    )
+
+
+async def open_module(
+    session: AsyncSession, clock: Clock, principal: Principal, module_id: uuid.UUID
+) -> ModuleProgress:
+    """Opening a module starts its reading clock (once: reopening keeps the first start). Two opens at once race
+    on the unique (person, module) index; the loser's insert is rolled back in a savepoint and it reads the
+    winner's start."""
+    module = await access_module(session, module_id)
+    progress = await _reading(session, principal.user_id, module_id)
+    if progress is None:
+        progress = TrainingProgress(id=uuid7(), user_id=principal.user_id, module_id=module.id, started_at=clock.now())
+        try:
+            async with session.begin_nested():
+                session.add(progress)
+                await session.flush()
+        except IntegrityError:  # opened in another tab at the same moment: that reading stands
+            progress = await _reading(session, principal.user_id, module_id)
+    return _progress(module, progress, clock.now())
+
+
+async def complete_module(
+    session: AsyncSession, clock: Clock, principal: Principal, module_id: uuid.UUID
+) -> tuple[ModuleProgress, list[Application]]:
+    """Marks a module read once its minimum reading time has passed; applications whose training is then complete
+    move on to the exam. Returns the progress and the applications that moved.
+    """
+    module = await access_module(session, module_id)
+    progress = await _reading(session, principal.user_id, module_id)
+    now = clock.now()
+    if progress is None:
+        raise InvalidInput("Open the module and read it first.", field="module_id", rule="not_started")
+    # The caller's applications in training are locked first (PostgreSQL): two modules completed at once (two
+    # tabs) then take turns, so the later one sees the earlier completion and unlocks the exam.
+    in_training = list(
+        await session.scalars(
+            select(Application)
+            .where(Application.user_id == principal.user_id, Application.status == S.TRAINING)
+            .with_for_update()
+        )
+    )
+    if progress.completed_at is None:
+        left = _progress(module, progress, now).seconds_left
+        if left > 0:
+            raise InvalidInput(
+                f"Keep reading: {left} more seconds before this module can be completed.",
+                field="module_id",
+                rule="min_reading_time",
+            )
+        progress.completed_at = now
+        await session.flush()
+    moved = []
+    for application in in_training:
+        if not await _training_done(session, principal.user_id, application.round_id):
+            continue
+        if await _try_claim(session, application, now):
+            _system_move(session, application, S.EXAM, now, "exam_unlocked")
+            moved.append(application)
+    return _progress(module, progress, now), moved

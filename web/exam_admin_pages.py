@@ -29,7 +29,7 @@ from recruitment.models import Round
 from web import i18n
 from web.exam_pages import CATEGORY_LABELS, TYPE_LABELS
 from web.i18n import N_, _
-from web.recruitment_pages import TRACKS
+from web.recruitment_words import TRACKS
 from web.rendering import (
     Form,
     ListQuery,

@@ -20,8 +20,8 @@ from gigplatform.db import DbSession
 from gigplatform.errors import DomainError
 from gigplatform.security import Kit, SecurityKit, current_principal
 from web.i18n import N_, _
-from web.recruitment_pages import application_page
 from web.rendering import form_errors, page, sign_in_redirect, worker_visitor
+from web.worker.applications import application_page
 
 # What the exam services can say, in the visitor's language.
 EXAM_MESSAGES: dict[tuple[str, str], str] = {

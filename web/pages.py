@@ -16,9 +16,10 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from gigplatform.errors import Problem
-from web import admin, exam_admin_pages, exam_pages, i18n, public, recruitment_pages, seller, worker
+from web import admin, exam_admin_pages, exam_pages, i18n, public, seller, worker
 from web.i18n import _
 from web.rendering import FIELD_MESSAGES, FILTERS, page, sign_in_redirect
+from web.worker import applications as worker_applications
 
 HERE = Path(__file__).parent
 # FIELD_MESSAGES lives in web.rendering; re-exported here for the catalog test that reads it.
@@ -69,7 +70,7 @@ ROUTES = [
     worker.ROUTER,
     seller.ROUTER,
     # pages not yet moved into an audience package check the visitor themselves
-    *recruitment_pages.ROUTES,
+    worker_applications.SIGNED_IN,
     *exam_pages.ROUTES,
     *exam_admin_pages.ROUTES,
 ]

@@ -1,7 +1,7 @@
 """What every page module shares: rendering with the visitor's principal and language, translated field errors,
 the sign-in redirect, and Beijing-time formatting.
 
-It lives apart from `web.pages` so that page modules (`web.recruitment_pages`, ...) can use it while `web.pages`
+It lives apart from `web.pages` so that page modules (`web.admin.rounds`, ...) can use it while `web.pages`
 collects their routes, without an import cycle.
 """
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from stdnum.cn import ric
 
-from gigplatform import jobs
+from recruitment import jobs as recruitment_jobs
 from recruitment.identity import HttpIdentityProvider, IdentityUnavailable, ResidentId
 from tests.conftest import assert_problem, bearer, register, sign_in
 from tests.recruitment.conftest import scheduler_state
@@ -231,22 +231,22 @@ async def test_down_then_back_the_application_waits_and_the_job_finishes_it(
     )
 
     # not yet due: the job leaves it alone
-    assert await jobs.retry_identity_checks(job_state) == 0
+    assert await recruitment_jobs.retry_identity_checks(job_state) == 0
     # due, but still down: checked, still waiting, retry pushed back
     clock.advance(minutes=5)
-    assert await jobs.retry_identity_checks(job_state) == 1
+    assert await recruitment_jobs.retry_identity_checks(job_state) == 1
     waiting = (await client.get(f"/api/applications/{body['id']}", headers=setup["worker"])).json()
     assert waiting["status"] == "identity_pending"
     assert waiting["identity_retry_at"] > body["identity_retry_at"]
 
     verifier.start()
     clock.advance(minutes=5)
-    assert await jobs.retry_identity_checks(job_state) == 1
+    assert await recruitment_jobs.retry_identity_checks(job_state) == 1
     done = (await client.get(f"/api/applications/{body['id']}", headers=setup["worker"])).json()
     assert done["status"] == "typing"
     assert [e["to_status"] for e in done["timeline"]] == ["submitted", "identity_pending", "typing"]
     assert verifier.requests[-1]["body"]["id_number"] == resident().number
-    assert await jobs.retry_identity_checks(job_state) == 0
+    assert await recruitment_jobs.retry_identity_checks(job_state) == 0
 
 
 async def test_timing_out_service_leaves_the_application_waiting(client, setup, verifier) -> None:
@@ -282,7 +282,9 @@ async def test_two_instances_running_the_job_check_each_application_once(
     verifier.requests.clear()
     clock.advance(minutes=5)
     async with scheduler_state(app, settings) as other_instance:
-        counts = await asyncio.gather(jobs.retry_identity_checks(job_state), jobs.retry_identity_checks(other_instance))
+        counts = await asyncio.gather(
+            recruitment_jobs.retry_identity_checks(job_state), recruitment_jobs.retry_identity_checks(other_instance)
+        )
     assert sum(counts) == 3
     assert sorted(r["body"]["id_number"][6:14] for r in verifier.requests) == ["19950110", "19950111", "19950112"]
     assert len(set(ids)) == 3

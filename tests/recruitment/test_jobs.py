@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from gigplatform import jobs
+from recruitment import jobs as recruitment_jobs
 from tests.recruitment.conftest import iso
 
 
@@ -37,6 +38,6 @@ async def test_open_rounds_close_when_their_time_is_up(client, admin, make_round
     await jobs.run_job(next(j for j in jobs.JOBS if j.name == "close_expired_rounds"), job_state)
     assert (await client.get(f"/api/admin/rounds/{round_id}", headers=admin)).json()["status"] == "open"
     clock.advance(hours=2)
-    assert await jobs.close_expired_rounds(job_state) == 1
+    assert await recruitment_jobs.close_expired_rounds(job_state) == 1
     assert (await client.get(f"/api/admin/rounds/{round_id}", headers=admin)).json()["status"] == "closed"
-    assert await jobs.close_expired_rounds(job_state) == 0
+    assert await recruitment_jobs.close_expired_rounds(job_state) == 0

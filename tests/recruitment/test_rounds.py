@@ -279,3 +279,14 @@ async def test_a_module_a_round_requires_cannot_be_retired(client, admin, make_r
     assert (await client.post(f"/api/admin/rounds/{round_['id']}/close", headers=admin)).status_code == 200
     retired = await client.patch(url, json={"active": False}, headers=admin)
     assert retired.status_code == 200 and retired.json()["active"] is False
+
+
+async def test_a_draft_round_is_the_admins_alone(client, admin, make_round, worker) -> None:
+    """A freelancer asking for a draft round gets 404, as for a round that does not exist; admins see it."""
+    draft = await make_round(opened=False)
+    assert_problem(await client.get(f"/api/rounds/{draft['id']}", headers=worker.headers), 404, "round_id", "exists")
+    assert_problem(await client.get(f"/api/rounds/{uuid.uuid4()}", headers=worker.headers), 404, "round_id", "exists")
+    assert (await client.get(f"/api/rounds/{draft['id']}", headers=admin)).json()["status"] == "draft"
+    opened = await make_round()
+    shown = await client.get(f"/api/rounds/{opened['id']}", headers=worker.headers)
+    assert shown.status_code == 200 and shown.json()["id"] == opened["id"]

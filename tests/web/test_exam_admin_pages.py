@@ -467,7 +467,7 @@ async def test_blueprints_are_created_and_edited_through_the_pages(client, sessi
     await demo_bank(session, kit, admin)
     round_ = await recruitment.create_round(
         session,
-        kit,
+        kit.clock,
         admin,
         recruitment.RoundInput(
             title="2026年春季云客服招募",
@@ -478,6 +478,7 @@ async def test_blueprints_are_created_and_edited_through_the_pages(client, sessi
         ),
     )
     round_id = round_.id
+    await session.commit()  # the services leave committing to the edge: here, the test
     await sign_in_page(client, ADMIN)
 
     listing = await client.get("/admin/exams")

@@ -21,7 +21,7 @@ from recruitment.models import ApplicationStatus, RoundStatus, Track
 from recruitment.service import REASONS, because, said
 from tests.conftest import PASSWORD, register
 from tests.web.test_pages import submit
-from web import i18n, recruitment_pages
+from web import i18n, recruitment_words
 
 ADMIN = "admin@example.com"
 WORKER = "13912345678"
@@ -51,7 +51,7 @@ async def open_round_with_modules(session, kit, admin: Principal, clock, modules
     for n in range(modules):
         module = await recruitment.create_module(
             session,
-            kit,
+            kit.clock,
             recruitment.ModuleInput(
                 title=f"第{n + 1}课 平台规则",
                 body_markdown=f"# 第{n + 1}课\n\n- 要点一\n- 要点二",
@@ -68,8 +68,9 @@ async def open_round_with_modules(session, kit, admin: Principal, clock, modules
         "training_module_ids": module_ids,
         **overrides,
     }
-    round_ = await recruitment.create_round(session, kit, admin, recruitment.RoundInput(**values))
-    await recruitment.open_round(session, kit, round_.id)
+    round_ = await recruitment.create_round(session, kit.clock, admin, recruitment.RoundInput(**values))
+    await recruitment.open_round(session, kit.clock, round_.id)
+    await session.commit()  # the services leave committing to the edge: here, the test
     return round_, module_ids
 
 
@@ -163,7 +164,7 @@ async def test_admin_creates_edits_and_opens_a_round_through_the_pages(client, s
     )
     assert created.status_code in (302, 303)
     round_id = new_location_id(created, "/admin/rounds/")
-    round_ = await recruitment.access_round(session, round_id)
+    round_ = await recruitment.round_by_id(session, round_id)
     assert round_.opens_at == datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
     assert round_.closes_at == datetime(2026, 3, 20, 10, 0, tzinfo=UTC)
     assert round_.tracks == ["pre_sales", "complaints"] and round_.student_preferred is True
@@ -223,7 +224,7 @@ async def test_other_roles_get_403_and_visitors_are_sent_to_sign_in(client, sess
         assert "您没有权限查看此页面" in response.text
     refused = await submit(client, f"/admin/rounds/{round_.id}/close", {}, form_page="/rounds")
     assert refused.status_code == 403
-    assert (await recruitment.access_round(session, round_.id)).status == RoundStatus.OPEN
+    assert (await recruitment.round_by_id(session, round_.id)).status == RoundStatus.OPEN
 
     # and freelancer pages are for freelancers
     await submit(client, "/logout", {}, form_page="/")
@@ -233,6 +234,34 @@ async def test_other_roles_get_403_and_visitors_are_sent_to_sign_in(client, sess
 
 
 # --- freelancer ---------------------------------------------------------------------------------------------------
+
+
+async def test_a_draft_round_page_answers_404_to_freelancers(client, session, kit, clock) -> None:
+    admin = await make_admin(session, kit)
+    draft = await recruitment.create_round(
+        session,
+        kit.clock,
+        admin,
+        recruitment.RoundInput(
+            title="2026年暑期招募（筹备中）",
+            tracks=["pre_sales"],
+            opens_at=clock.now() + timedelta(days=10),
+            closes_at=clock.now() + timedelta(days=40),
+            quota=20,
+        ),
+    )
+    await session.commit()
+    await register(client, WORKER)
+    await sign_in_page(client, WORKER)
+    for path in (f"/rounds/{draft.id}/apply", f"/rounds/{uuid.uuid4()}/apply"):
+        response = await client.get(path, headers={"accept": "text/html"})
+        assert response.status_code == 404 and "页面不存在" in response.text, path
+    data = {"legal_name": "李娜", "id_number": id_number(), "phone": WORKER, "is_student": "no"}
+    assert (await submit(client, f"/rounds/{draft.id}/apply", data, form_page="/rounds")).status_code == 404
+
+    await submit(client, "/logout", {}, form_page="/")
+    await sign_in_page(client, ADMIN)
+    assert (await client.get(f"/admin/rounds/{draft.id}")).status_code == 200
 
 
 async def test_worker_applies_with_inline_errors_then_sees_the_timeline(client, session, kit, clock) -> None:
@@ -429,17 +458,17 @@ async def test_english_pages_name_statuses_and_tracks(client, session, kit, cloc
 def test_every_recruitment_word_has_chinese() -> None:
     zh = i18n.catalog("zh")
     tables = [
-        recruitment_pages.ROUND_MESSAGES,
-        recruitment_pages.MODULE_MESSAGES,
-        recruitment_pages.APPLY_MESSAGES,
-        recruitment_pages.TYPING_MESSAGES,
-        recruitment_pages.TRAINING_MESSAGES,
-        recruitment_pages.WITHDRAW_MESSAGES,
-        recruitment_pages.BULK_MESSAGES,
-        recruitment_pages.FILTER_MESSAGES,
-        recruitment_pages.BULK_RULES,
-        recruitment_pages.NOTICES,
-        recruitment_pages.SORT_LABELS,
+        recruitment_words.ROUND_MESSAGES,
+        recruitment_words.MODULE_MESSAGES,
+        recruitment_words.APPLY_MESSAGES,
+        recruitment_words.TYPING_MESSAGES,
+        recruitment_words.TRAINING_MESSAGES,
+        recruitment_words.WITHDRAW_MESSAGES,
+        recruitment_words.BULK_MESSAGES,
+        recruitment_words.FILTER_MESSAGES,
+        recruitment_words.BULK_RULES,
+        recruitment_words.NOTICES,
+        recruitment_words.SORT_LABELS,
     ]
     for table in tables:
         for message in table.values():
@@ -467,7 +496,7 @@ def test_service_reasons_read_as_chinese() -> None:
         (said("资料不完整"), "资料不完整"),
     ]
     for reason, chinese in cases:
-        assert recruitment_pages.reason_text(reason.text, reason.code, reason.params) == chinese
+        assert recruitment_words.reason_text(reason.text, reason.code, reason.params) == chinese
     i18n.current_language.set("en")
     english = because("typing_passed", cpm=412, accuracy="98.5")
-    assert recruitment_pages.reason_text(english.text, english.code, english.params) == english.text
+    assert recruitment_words.reason_text(english.text, english.code, english.params) == english.text

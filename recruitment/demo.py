@@ -1,6 +1,9 @@
 """Demo recruitment content: training modules drawn from ../shared/seeds, an open round, a draft round, and
 applicants at several stages of the pipeline. Built only through the recruitment services, on a clock that starts
 two hours ago and moves forward, so reading times and typing speeds are honoured as they would be live.
+
+The loader is an edge: the services never commit, so it commits what it made, once, at the end. The demo's
+identity provider is the local one (no network), so its answer is recorded in the same transaction.
 """
 
 from __future__ import annotations
@@ -102,15 +105,14 @@ async def load(session: AsyncSession, kit: SecurityKit, admin: Principal, worker
     if any(r.title == ROUND_TITLE for r in existing):
         return False
     clock = FakeClock(SystemClock().now() - timedelta(hours=2))
-    demo_kit = SecurityKit(kit.settings, clock, kit.passwords, kit.access_tokens, kit.cipher)
     modules = [
-        await recruitment.create_module(session, demo_kit, recruitment.ModuleInput(title, body, seconds))
+        await recruitment.create_module(session, clock, recruitment.ModuleInput(title, body, seconds))
         for title, seconds, body in MODULES
     ]
     now = clock.now()
     round_ = await recruitment.create_round(
         session,
-        demo_kit,
+        clock,
         admin,
         recruitment.RoundInput(
             title=ROUND_TITLE,
@@ -125,10 +127,10 @@ async def load(session: AsyncSession, kit: SecurityKit, admin: Principal, worker
             training_module_ids=[m.id for m in modules],
         ),
     )
-    await recruitment.open_round(session, demo_kit, round_.id)
+    await recruitment.open_round(session, clock, round_.id)
     await recruitment.create_round(
         session,
-        demo_kit,
+        clock,
         admin,
         recruitment.RoundInput(
             title=DRAFT_TITLE,
@@ -142,29 +144,34 @@ async def load(session: AsyncSession, kit: SecurityKit, admin: Principal, worker
     provider = LocalIdentityProvider()
     for n, (worker, (name, birth, region, student, tracks, stage)) in enumerate(zip(workers, APPLICANTS, strict=True)):
         clock.advance(minutes=5)
-        application = await recruitment.submit_application(
+        check = await recruitment.submit_application(
             session,
-            demo_kit,
-            provider,
+            clock,
+            kit.cipher,
             worker,
             round_.id,
             recruitment.ApplicationInput(
                 name, resident_id_for(birth, region, 101 + 2 * n), f"1390000000{n + 1}", student, tracks
             ),
         )
+        answer = await recruitment.ask_identity_provider(provider, check)
+        application = await recruitment.record_identity_answer(
+            session, clock, kit.settings.identity_recheck_minutes, answer
+        )
         if stage == "rejected":
             await recruitment.reject_application(
-                session, demo_kit, admin, application.id, "所填手机号无法接通，请核实后在下一期报名。"
+                session, clock, admin, application.id, "所填手机号无法接通，请核实后在下一期报名。"
             )
         elif stage == "withdrawn":
-            await recruitment.withdraw_application(session, demo_kit, worker, application.id, "时间安排冲突")
+            await recruitment.withdraw_application(session, clock, worker, application.id, "时间安排冲突")
         elif stage in ("training", "exam"):
-            test = (await recruitment.start_typing_test(session, demo_kit, worker, application.id)).test
+            test = (await recruitment.start_typing_test(session, clock, worker, application.id)).test
             clock.advance(seconds=75)
-            await recruitment.submit_typing_test(session, demo_kit, worker, test.id, test.passage)
+            await recruitment.submit_typing_test(session, clock, worker, test.id, test.passage)
             if stage == "exam":
                 for module in modules:
-                    await recruitment.open_module(session, demo_kit, worker, module.id)
+                    await recruitment.open_module(session, clock, worker, module.id)
                     clock.advance(seconds=module.min_reading_seconds + 30)
-                    await recruitment.complete_module(session, demo_kit, worker, module.id)
+                    await recruitment.complete_module(session, clock, worker, module.id)
+    await session.commit()
     return True

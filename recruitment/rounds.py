@@ -1,0 +1,281 @@
+"""Recruitment rounds: an admin drafts a round, opens it for applications and closes it (or the clock does);
+freelancers see the rounds taking applications. A draft is the admin's alone."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from litestar.params import FromPath
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gigplatform.clock import Clock
+from gigplatform.db import DbSession, uuid7
+from gigplatform.errors import Conflict, InvalidInput, NotFound
+from gigplatform.events import record_event
+from gigplatform.security import CurrentPrincipal, Principal
+from recruitment import schemas
+from recruitment.certification import promote_waitlisted
+from recruitment.models import Round, RoundStatus, RoundTrainingModule, Track, TrainingModule
+from recruitment.schemas import bounds
+
+# --- access -------------------------------------------------------------------------------------------------------
+
+
+async def round_by_id(session: AsyncSession, round_id: uuid.UUID) -> Round:
+    """For the platform's own steps and for rounds reached through an object already accessed (an application's
+    round), where no caller's access applies."""
+    found = await session.get(Round, round_id)
+    if found is None:
+        raise NotFound("No such recruitment round.", field="round_id", rule="exists")
+    return found
+
+
+async def access_round(session: AsyncSession, actor: Principal, round_id: uuid.UUID) -> Round:
+    """The round as `actor` may see it: an admin sees every round, anyone else only rounds that left the draft
+    stage; a draft answers 404 like a missing round, so its existence does not leak."""
+    found = await session.get(Round, round_id)
+    if found is None or (actor.role != "admin" and found.status == RoundStatus.DRAFT):
+        raise NotFound("No such recruitment round.", field="round_id", rule="exists")
+    return found
+
+
+async def provide_round(round_id: FromPath[uuid.UUID], db_session: DbSession, principal: CurrentPrincipal) -> Round:
+    """A dependency for handlers with a `{round_id}` path: `access_round` for the caller, before the handler runs.
+    Use as `dependencies={"round_": Provide(provide_round)}`."""
+    return await access_round(db_session, principal, round_id)
+
+
+# --- rounds (admin) -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RoundInput:
+    """The editable fields of a round; None means "not given" in an update."""
+
+    title: str | None = None
+    description: str | None = None
+    tracks: list[str] | None = None
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    quota: int | None = None
+    min_age: int | None = None
+    min_typing_cpm: int | None = None
+    min_typing_accuracy: int | None = None
+    typing_attempts: int | None = None
+    student_preferred: bool | None = None
+    training_module_ids: list[uuid.UUID] | None = None
+
+    def given(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+ROUND_DEFAULTS: dict[str, Any] = {
+    "description": "",
+    "min_age": 18,
+    "min_typing_cpm": 40,
+    "min_typing_accuracy": 90,
+    "typing_attempts": 3,
+    "student_preferred": False,
+    "training_module_ids": [],
+}
+ROUND_RANGES = {
+    "quota": bounds(schemas.Quota),
+    "min_age": bounds(schemas.MinAge),
+    "min_typing_cpm": bounds(schemas.MinTypingCpm),
+    "min_typing_accuracy": bounds(schemas.MinTypingAccuracy),
+    "typing_attempts": bounds(schemas.TypingAttempts),
+}
+EDITABLE_WHILE_OPEN = {"title", "description", "closes_at", "quota", "student_preferred"}
+
+
+def _check_round_fields(values: dict[str, Any]) -> None:
+    title = values.get("title")
+    if title is not None and not (1 <= len(title.strip()) <= 120):
+        raise InvalidInput("The title needs 1 to 120 characters.", field="title", rule="length")
+    if "description" in values and len(values["description"]) > 5000:
+        raise InvalidInput("The description may have at most 5000 characters.", field="description", rule="max_length")
+    tracks = values.get("tracks")
+    if tracks is not None:
+        if not tracks:
+            raise InvalidInput("Offer at least one track.", field="tracks", rule="not_empty")
+        unknown = [t for t in tracks if t not in Track.__members__.values()]
+        if unknown:
+            raise InvalidInput("Tracks are pre_sales, after_sales and complaints.", field="tracks", rule="one_of")
+        if len(set(tracks)) != len(tracks):
+            raise InvalidInput("A track is listed twice.", field="tracks", rule="unique")
+    for name, (low, high) in ROUND_RANGES.items():
+        value = values.get(name)
+        if value is not None and not (low <= value <= high):
+            raise InvalidInput(f"{name} must be between {low} and {high}.", field=name, rule="range")
+    for name in ("opens_at", "closes_at"):
+        value = values.get(name)
+        if value is not None and value.tzinfo is None:
+            raise InvalidInput(f"{name} needs a timezone.", field=name, rule="timezone")
+    if values.get("opens_at") and values.get("closes_at") and values["closes_at"] <= values["opens_at"]:
+        raise InvalidInput("The round must close after it opens.", field="closes_at", rule="after_opens_at")
+
+
+async def _set_modules(session: AsyncSession, round_id: uuid.UUID, module_ids: Sequence[uuid.UUID]) -> None:
+    if len(set(module_ids)) != len(module_ids):
+        raise InvalidInput("A training module is listed twice.", field="training_module_ids", rule="unique")
+    if module_ids:
+        found = set(
+            await session.scalars(
+                select(TrainingModule.id).where(TrainingModule.id.in_(module_ids), TrainingModule.active.is_(True))
+            )
+        )
+        if found != set(module_ids):
+            raise InvalidInput(
+                "Every required module must exist and be active.", field="training_module_ids", rule="exists"
+            )
+    existing = await session.scalars(select(RoundTrainingModule).where(RoundTrainingModule.round_id == round_id))
+    for link in existing:
+        await session.delete(link)
+    await session.flush()
+    for position, module_id in enumerate(module_ids):
+        session.add(RoundTrainingModule(round_id=round_id, module_id=module_id, position=position))
+
+
+async def create_round(session: AsyncSession, clock: Clock, principal: Principal, data: RoundInput) -> Round:
+    values = {**ROUND_DEFAULTS, **data.given()}
+    for required in ("title", "tracks", "opens_at", "closes_at", "quota"):
+        if values.get(required) is None:
+            raise InvalidInput(f"{required} is required.", field=required, rule="required")
+    _check_round_fields(values)
+    module_ids = values.pop("training_module_ids")
+    now = clock.now()
+    round_ = Round(
+        id=uuid7(),
+        **{k: v for k, v in values.items() if k != "title"},
+        title=values["title"].strip(),
+        status=RoundStatus.DRAFT,
+        certified_count=0,
+        created_by=principal.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(round_)
+    await session.flush()
+    await _set_modules(session, round_.id, module_ids)
+    return round_
+
+
+async def update_round(session: AsyncSession, clock: Clock, round_id: uuid.UUID, data: RoundInput) -> Round:
+    """Drafts change freely; an open round only in title, description, closing time, quota and preference; a
+    closed round only in its quota, so applicants still in its pipeline (waitlisted ones) can be given places.
+    A higher quota certifies waitlisted applicants at once, each seat claimed by a conditional UPDATE.
+    """
+    round_ = await round_by_id(session, round_id)
+    changes = data.given()
+    if round_.status == RoundStatus.CLOSED and set(changes) - {"quota"}:
+        raise Conflict("A closed round can only change its quota.", field="status", rule="closed")
+    if round_.status == RoundStatus.OPEN:
+        frozen = sorted(set(changes) - EDITABLE_WHILE_OPEN)
+        if frozen:
+            raise Conflict(
+                f"{frozen[0]} cannot change while the round is open.", field=frozen[0], rule="frozen_while_open"
+            )
+    merged = {
+        "opens_at": round_.opens_at,
+        "closes_at": round_.closes_at,
+        **changes,
+    }
+    _check_round_fields(merged)
+    if "quota" in changes and changes["quota"] < round_.certified_count:
+        raise InvalidInput(
+            f"{round_.certified_count} applicants are already certified; the quota cannot be lower.",
+            field="quota",
+            rule="below_certified",
+        )
+    if round_.status == RoundStatus.OPEN and "closes_at" in changes and changes["closes_at"] <= clock.now():
+        raise InvalidInput("An open round must close in the future.", field="closes_at", rule="future")
+    module_ids = changes.pop("training_module_ids", None)
+    for name, value in changes.items():
+        setattr(round_, name, value.strip() if name == "title" else value)
+    round_.updated_at = clock.now()
+    if module_ids is not None:
+        await _set_modules(session, round_.id, module_ids)
+    if "quota" in changes:
+        await session.flush()
+        await promote_waitlisted(session, round_, clock.now())
+    return round_
+
+
+async def open_round(session: AsyncSession, clock: Clock, round_id: uuid.UUID) -> Round:
+    """A draft starts taking applications (from its opening time) once the admin opens it."""
+    round_ = await round_by_id(session, round_id)
+    if round_.status != RoundStatus.DRAFT:
+        raise Conflict(
+            f"Only a draft round can open; this one is {round_.status.value}.", field="status", rule="not_draft"
+        )
+    if round_.closes_at <= clock.now():
+        raise InvalidInput("The round's closing time has already passed.", field="closes_at", rule="future")
+    round_.status = RoundStatus.OPEN
+    round_.updated_at = clock.now()
+    record_event(session, "round.opened", round_id=round_.id)
+    return round_
+
+
+async def close_round(session: AsyncSession, clock: Clock, round_id: uuid.UUID) -> Round:
+    """An open round stops taking applications; those already in its pipeline go on."""
+    round_ = await round_by_id(session, round_id)
+    if round_.status != RoundStatus.OPEN:
+        raise Conflict(
+            f"Only an open round can close; this one is {round_.status.value}.", field="status", rule="not_open"
+        )
+    round_.status = RoundStatus.CLOSED
+    round_.updated_at = clock.now()
+    record_event(session, "round.closed", round_id=round_.id)
+    return round_
+
+
+async def close_expired_rounds(session: AsyncSession, clock: Clock) -> int:
+    """Scheduled: open rounds past their closing time become closed, in one conditional UPDATE. Idempotent, safe on
+    several instances."""
+    result = await session.execute(
+        update(Round)
+        .where(Round.status == RoundStatus.OPEN, Round.closes_at <= clock.now())
+        .values(status=RoundStatus.CLOSED, updated_at=clock.now())
+    )
+    return result.rowcount or 0
+
+
+async def list_rounds(session: AsyncSession, status: str | None = None) -> list[Round]:
+    query = select(Round).order_by(Round.opens_at.desc(), Round.id)
+    if status is not None:
+        if status not in RoundStatus.__members__.values():
+            raise InvalidInput("status is draft, open or closed.", field="status", rule="one_of")
+        query = query.where(Round.status == status)
+    return list(await session.scalars(query))
+
+
+async def list_open_rounds(session: AsyncSession, clock: Clock) -> list[Round]:
+    """Rounds taking applications right now: open, and inside their window."""
+    now = clock.now()
+    return list(
+        await session.scalars(
+            select(Round)
+            .where(Round.status == RoundStatus.OPEN, Round.opens_at <= now, Round.closes_at > now)
+            .order_by(Round.closes_at, Round.id)
+        )
+    )
+
+
+async def round_module_ids(session: AsyncSession, round_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Required module ids of several rounds in one query."""
+    ids = list(round_ids)
+    result: dict[uuid.UUID, list[uuid.UUID]] = {i: [] for i in ids}
+    if ids:
+        rows = await session.execute(
+            select(RoundTrainingModule.round_id, RoundTrainingModule.module_id)
+            .where(RoundTrainingModule.round_id.in_(ids))
+            .order_by(RoundTrainingModule.round_id, RoundTrainingModule.position)
+        )
+        for round_id, module_id in rows.all():
+            result[round_id].append(module_id)
+    return result

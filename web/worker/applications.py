@@ -1,0 +1,227 @@
+"""Freelancers applying: the rounds taking applications, the application form, an application's page (status,
+timeline, training, exams, certifications) and withdrawing.
+
+The rounds list and an application's page are also read by other signed-in roles (an admin follows the review's
+link to an application), so those two sit in `SIGNED_IN`, a Router that only asks for a signed-in visitor; the
+rest is the worker audience's `ROUTES`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from exams import service as exams
+from gigplatform.accounts import service as accounts
+from gigplatform.clock import business_today
+from gigplatform.db import DbSession, unit_of_work
+from gigplatform.security import CurrentPrincipal, Kit, Principal
+from recruitment import service as recruitment
+from web.audience import page_router
+from web.forms import form_page, read_form
+from web.i18n import _
+from web.recruitment_words import APPLY_MESSAGES, NOTICES, WITHDRAW_MESSAGES, reason_text
+from web.rendering import general_errors, notice, page
+
+S = recruitment.ApplicationStatus
+EXAM_VISIBLE = {"exam", "certified", "waitlisted", "rejected"}  # statuses whose page shows the exam section
+APPLY_FIELDS = ("legal_name", "id_number", "phone", "is_student", "tracks")
+
+
+@get("/rounds", operation_id="page_rounds")
+async def open_rounds(
+    request: Request[Any, Any, Any], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+) -> Template:
+    rounds = await recruitment.list_open_rounds(db_session, kit.clock)
+    modules = await recruitment.round_module_ids(db_session, [r.id for r in rounds])
+    mine = {}
+    if principal.role == "worker":
+        mine = {r.id: a for a, r in await recruitment.my_applications(db_session, principal)}
+    counts = {k: len(v) for k, v in modules.items()}
+    return page("worker/rounds.html", request, rounds=rounds, module_counts=counts, mine=mine)
+
+
+async def _apply_form(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    kit: Kit,
+    round_: recruitment.Round,
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Template:
+    errors = dict(errors or {})
+    taking = any(r.id == round_.id for r in await recruitment.list_open_rounds(db_session, kit.clock))
+    if not taking:
+        errors.pop("round_id", None)  # the page says so in its own words
+    return page(
+        "worker/apply.html",
+        request,
+        status,
+        round=round_,
+        values=values,
+        errors=errors,
+        general_errors=general_errors(errors, APPLY_FIELDS),
+        taking=taking,
+        today=business_today(kit.clock).isoformat(),
+    )
+
+
+@get("/rounds/{round_id:uuid}/apply", operation_id="page_apply")
+async def apply_form(
+    request: Request[Any, Any, Any],
+    round_id: FromPath[uuid.UUID],
+    db_session: DbSession,
+    kit: Kit,
+    principal: CurrentPrincipal,
+) -> Response[Any]:
+    round_ = await recruitment.access_round(db_session, principal, round_id)
+    for application, applied_round in await recruitment.my_applications(db_session, principal):
+        if applied_round.id == round_.id:
+            return Redirect(path=f"/applications/{application.id}")
+    user = await accounts.get_user(db_session, principal.user_id)
+    values = {"legal_name": "", "id_number": "", "phone": accounts.normalize_phone(user.login) or "", "tracks": []}
+    return await _apply_form(request, db_session, kit, round_, values)
+
+
+@post("/rounds/{round_id:uuid}/apply", operation_id="page_apply_submit")
+async def apply_submit(
+    request: Request[Any, Any, Any],
+    round_id: FromPath[uuid.UUID],
+    db_session: DbSession,
+    kit: Kit,
+    principal: CurrentPrincipal,
+) -> Response[Any]:
+    round_ = await recruitment.access_round(db_session, principal, round_id)
+    form = await request.form()
+    values: dict[str, Any] = {
+        "legal_name": form.get("legal_name", ""),
+        "id_number": form.get("id_number", ""),
+        "phone": form.get("phone", ""),
+        "is_student": form.get("is_student", ""),
+        "tracks": [t for t in form.getall("tracks", []) if t],
+    }
+    if values["is_student"] not in ("yes", "no"):  # a yes/no choice, not a checkbox: `read_form` cannot tell
+        problems = {"is_student": _(APPLY_MESSAGES[("is_student", "required")])}
+        return await _apply_form(request, db_session, kit, round_, values, problems, 422)
+    data = recruitment.ApplicationInput(
+        legal_name=values["legal_name"],
+        id_number=values["id_number"],
+        phone=values["phone"],
+        is_student=values["is_student"] == "yes",
+        tracks=values["tracks"],
+    )
+    state = request.app.state
+
+    async def apply() -> recruitment.Application:
+        """Two units of work with the identity provider asked in between, outside any transaction."""
+        async with unit_of_work(state.sessionmaker) as session:
+            check = await recruitment.submit_application(session, kit.clock, kit.cipher, principal, round_id, data)
+        answer = await recruitment.ask_identity_provider(state.identity_provider, check)
+        async with unit_of_work(state.sessionmaker) as session:
+            minutes = kit.settings.identity_recheck_minutes
+            return await recruitment.record_identity_answer(session, kit.clock, minutes, answer)
+
+    async def again(errors: dict[str, str], status: int) -> Template:
+        fresh = await recruitment.access_round(db_session, principal, round_id)
+        return await _apply_form(request, db_session, kit, fresh, values, errors, status)
+
+    return await form_page(
+        db_session,
+        apply,
+        done=lambda application: Redirect(path=f"/applications/{application.id}?notice_code=applied"),
+        again=again,
+        messages=APPLY_MESSAGES,
+    )
+
+
+async def application_page(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    kit: Kit,
+    principal: Principal,
+    application_id: uuid.UUID,
+    *,
+    notice_text: str | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Template:
+    application = await recruitment.access_application(db_session, principal, application_id)
+    round_ = await recruitment.round_by_id(db_session, application.round_id)
+    own = application.user_id == principal.user_id
+    training = []
+    if own:
+        required = (await recruitment.round_module_ids(db_session, [round_.id]))[round_.id]
+        progress = {p.module.id: p for p in await recruitment.my_training(db_session, kit.clock, principal)}
+        training = [progress[m] for m in required if m in progress]
+    exam_standings: list[exams.ExamStanding] = []
+    if application.status.value in EXAM_VISIBLE:  # an overdue exam is graded here, which may move the application
+        application, exam_standings = await exams.exam_standings(db_session, kit, principal, application_id)
+    events = await recruitment.timeline(db_session, application.id)
+    return page(
+        "worker/application.html",
+        request,
+        status,
+        application=application,
+        round=round_,
+        events=events,
+        own=own,
+        attempts_left=recruitment.typing_attempts_left(application, round_),
+        training=training,
+        exams=exam_standings,
+        exam_open=application.status in recruitment.EXAM_STAGES,
+        score_text=exams.format_score,
+        certifications=await recruitment.certifications(db_session, application.user_id) if own else [],
+        can_withdraw=own and S.WITHDRAWN in recruitment.TRANSITIONS.get(application.status, frozenset()),
+        reason_text=reason_text,
+        notice=notice_text,
+        errors=errors or {},
+    )
+
+
+@get("/applications/{application_id:uuid}", operation_id="page_application")
+async def application_detail(
+    request: Request[Any, Any, Any],
+    application_id: FromPath[uuid.UUID],
+    db_session: DbSession,
+    kit: Kit,
+    principal: CurrentPrincipal,
+    notice_code: FromQuery[str | None] = None,
+) -> Template:
+    shown = notice(notice_code, NOTICES)
+    return await application_page(request, db_session, kit, principal, application_id, notice_text=shown)
+
+
+@post("/applications/{application_id:uuid}/withdraw", operation_id="page_withdraw")
+async def application_withdraw(
+    request: Request[Any, Any, Any],
+    application_id: FromPath[uuid.UUID],
+    db_session: DbSession,
+    kit: Kit,
+    principal: CurrentPrincipal,
+) -> Response[Any]:
+    form = await request.form()
+
+    async def withdraw() -> recruitment.Application:
+        data = read_form(form, recruitment.WithdrawIn)
+        return await recruitment.withdraw_application(db_session, kit.clock, principal, application_id, data.reason)
+
+    return await form_page(
+        db_session,
+        withdraw,
+        done=lambda _application: Redirect(path=f"/applications/{application_id}?notice_code=withdrawn"),
+        again=lambda errors, status: application_page(
+            request, db_session, kit, principal, application_id, errors=errors, status=status
+        ),
+        messages=WITHDRAW_MESSAGES,
+    )
+
+
+ROUTES = [apply_form, apply_submit, application_withdraw]
+SIGNED_IN = page_router("signed_in", [open_rounds, application_detail])
+"""The two pages every signed-in role may read (an application's page answers 404 to anyone but its applicant and
+admins); `web.pages` mounts this Router beside the audiences'."""

@@ -1,0 +1,105 @@
+"""Freelancers' training: the modules their applications require, the reader (opening a module starts its
+reading clock) and completing a module, which may unlock the exam."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from gigplatform.db import DbSession
+from gigplatform.security import CurrentPrincipal, Kit, Principal
+from recruitment import service as recruitment
+from web.forms import form_page
+from web.recruitment_words import NOTICES, TRAINING_MESSAGES
+from web.rendering import notice, page
+
+
+@get("/training", operation_id="page_training")
+async def training(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    kit: Kit,
+    principal: CurrentPrincipal,
+    notice_code: FromQuery[str | None] = None,
+) -> Template:
+    modules = await recruitment.my_training(db_session, kit.clock, principal)
+    applications = [
+        (a, r)
+        for a, r in await recruitment.my_applications(db_session, principal)
+        if a.status == recruitment.ApplicationStatus.TRAINING
+    ]
+    done = sum(1 for m in modules if m.completed_at is not None)
+    return page(
+        "worker/training.html",
+        request,
+        modules=modules,
+        done=done,
+        applications=applications,
+        notice=notice(notice_code, NOTICES),
+    )
+
+
+async def _reader(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    kit: Kit,
+    principal: Principal,
+    module_id: uuid.UUID,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Template:
+    progress = await recruitment.open_module(db_session, kit.clock, principal, module_id)
+    modules = await recruitment.my_training(db_session, kit.clock, principal)
+    ids = [m.module.id for m in modules]
+    following = [m for m in modules[ids.index(module_id) + 1 :] if m.completed_at is None] if module_id in ids else []
+    return page(
+        "worker/training_read.html",
+        request,
+        status,
+        progress=progress,
+        next_module=following[0].module if following else None,
+        position=(ids.index(module_id) + 1) if module_id in ids else None,
+        count=len(ids),
+        general_errors=list((errors or {}).values()),
+    )
+
+
+@get("/training/{module_id:uuid}", operation_id="page_training_module")
+async def training_module(
+    request: Request[Any, Any, Any],
+    module_id: FromPath[uuid.UUID],
+    db_session: DbSession,
+    kit: Kit,
+    principal: CurrentPrincipal,
+) -> Template:
+    return await _reader(request, db_session, kit, principal, module_id)
+
+
+def _after_completing(moved: list[recruitment.Application]) -> Response[Any]:
+    if moved:
+        return Redirect(path=f"/applications/{moved[0].id}?notice_code=exam_unlocked")
+    return Redirect(path="/training?notice_code=module_completed")
+
+
+@post("/training/{module_id:uuid}/complete", operation_id="page_training_complete")
+async def training_complete(
+    request: Request[Any, Any, Any],
+    module_id: FromPath[uuid.UUID],
+    db_session: DbSession,
+    kit: Kit,
+    principal: CurrentPrincipal,
+) -> Response[Any]:
+    return await form_page(
+        db_session,
+        lambda: recruitment.complete_module(db_session, kit.clock, principal, module_id),
+        done=lambda completed: _after_completing(completed[1]),
+        again=lambda errors, status: _reader(request, db_session, kit, principal, module_id, errors, status),
+        messages=TRAINING_MESSAGES,
+    )
+
+
+ROUTES = [training, training_module, training_complete]
