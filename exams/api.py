@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get, patch, post, put
+from litestar.di import Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from exams import service
-from exams.models import AttemptStatus, Blueprint, Question, QuestionVersion
 from exams.schemas import (
     AnswerIn,
     AnswerOut,
@@ -40,6 +40,7 @@ from exams.schemas import (
     Turn,
     VersionOut,
 )
+from exams.service import AttemptStatus, Blueprint, Question, QuestionVersion
 from gigplatform.db import DbSession
 from gigplatform.errors import InvalidInput
 from gigplatform.security import CurrentPrincipal, Kit, admin_only, authenticated
@@ -84,7 +85,7 @@ class QuestionController(Controller):
     async def create(
         self, data: JSONBody[QuestionIn], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> QuestionOut:
-        return question_out(*await service.create_question(db_session, kit, principal, _input(data)))
+        return question_out(*await service.create_question(db_session, kit.clock, principal, _input(data)))
 
     @get("/", operation_id="listQuestions")
     async def list_questions(
@@ -102,11 +103,15 @@ class QuestionController(Controller):
         return QuestionPage([question_out(qn, v) for qn, v in rows], total, limit, offset)
 
     @get("/{question_id:uuid}", operation_id="getQuestion")
-    async def show(self, question_id: FromPath[uuid.UUID], db_session: DbSession) -> QuestionOut:
-        return question_out(*await service.access_question(db_session, question_id))
+    async def show(
+        self, question_id: FromPath[uuid.UUID], db_session: DbSession, principal: CurrentPrincipal
+    ) -> QuestionOut:
+        return question_out(*await service.access_question(db_session, principal, question_id))
 
     @get("/{question_id:uuid}/versions", operation_id="listQuestionVersions")
-    async def versions(self, question_id: FromPath[uuid.UUID], db_session: DbSession) -> list[VersionOut]:
+    async def versions(
+        self, question_id: FromPath[uuid.UUID], db_session: DbSession, principal: CurrentPrincipal
+    ) -> list[VersionOut]:
         return [
             VersionOut(
                 v.id,
@@ -120,7 +125,7 @@ class QuestionController(Controller):
                 v.explanation,
                 v.created_at,
             )
-            for v in await service.question_versions(db_session, question_id)
+            for v in await service.question_versions(db_session, principal, question_id)
         ]
 
     @patch("/{question_id:uuid}", operation_id="updateQuestion")
@@ -132,7 +137,7 @@ class QuestionController(Controller):
         kit: Kit,
         principal: CurrentPrincipal,
     ) -> QuestionOut:
-        return question_out(*await service.update_question(db_session, kit, principal, question_id, _input(data)))
+        return question_out(*await service.update_question(db_session, kit.clock, principal, question_id, _input(data)))
 
     @post("/import", operation_id="importQuestions", status_code=HTTP_200_OK)
     async def import_bank(
@@ -143,7 +148,7 @@ class QuestionController(Controller):
         if media not in ("text/csv", "application/json", ""):
             raise InvalidInput("Send application/json or text/csv.", field="content-type", rule="one_of")
         rows = service.parse_bank(await request.body(), "csv" if media == "text/csv" else "json")
-        report = await service.import_questions(db_session, kit, principal, rows)
+        report = await service.import_questions(db_session, kit.clock, principal, rows)
         return ImportReportOut(
             report.created,
             report.updated,
@@ -191,13 +196,6 @@ def blueprint_out(b: Blueprint) -> BlueprintOut:
     )
 
 
-def _blueprint_input(data: BlueprintIn | BlueprintPatch) -> service.BlueprintInput:
-    values = {name: getattr(data, name) for name in data.__struct_fields__}
-    if values.get("per_category") is not None:
-        values["per_category"] = {str(k): v for k, v in values["per_category"].items()}
-    return service.BlueprintInput(**values)
-
-
 class BlueprintController(Controller):
     """Exam blueprints: how many questions of each category, and how the exam runs."""
 
@@ -207,7 +205,7 @@ class BlueprintController(Controller):
 
     @post("/", operation_id="createBlueprint")
     async def create(self, data: JSONBody[BlueprintIn], db_session: DbSession, kit: Kit) -> BlueprintOut:
-        return blueprint_out(await service.create_blueprint(db_session, kit, _blueprint_input(data)))
+        return blueprint_out(await service.create_blueprint(db_session, kit.clock, service.BlueprintInput.of(data)))
 
     @get("/", operation_id="listBlueprints")
     async def list_blueprints(
@@ -215,14 +213,20 @@ class BlueprintController(Controller):
     ) -> list[BlueprintOut]:
         return [blueprint_out(b) for b in await service.list_blueprints(db_session, round_id)]
 
-    @get("/{blueprint_id:uuid}", operation_id="getBlueprint")
-    async def show(self, blueprint_id: FromPath[uuid.UUID], db_session: DbSession) -> BlueprintOut:
-        return blueprint_out(await service.access_blueprint(db_session, blueprint_id))
+    @get(
+        "/{blueprint_id:uuid}",
+        operation_id="getBlueprint",
+        dependencies={"blueprint": Provide(service.provide_blueprint)},
+    )
+    async def show(self, blueprint: service.AccessedBlueprint) -> BlueprintOut:
+        return blueprint_out(blueprint)
 
     @get("/{blueprint_id:uuid}/item-stats", operation_id="blueprintItemStats")
-    async def item_stats(self, blueprint_id: FromPath[uuid.UUID], db_session: DbSession) -> ItemStatsOut:
+    async def item_stats(
+        self, blueprint_id: FromPath[uuid.UUID], db_session: DbSession, principal: CurrentPrincipal
+    ) -> ItemStatsOut:
         """Which questions tell strong candidates from weak ones, and which are too easy or too hard."""
-        stats = await service.item_stats(db_session, blueprint_id)
+        stats = await service.item_stats(db_session, principal, blueprint_id)
         return ItemStatsOut(
             stats.blueprint.id,
             stats.attempts,
@@ -246,9 +250,15 @@ class BlueprintController(Controller):
 
     @patch("/{blueprint_id:uuid}", operation_id="updateBlueprint")
     async def update(
-        self, blueprint_id: FromPath[uuid.UUID], data: JSONBody[BlueprintPatch], db_session: DbSession, kit: Kit
+        self,
+        blueprint_id: FromPath[uuid.UUID],
+        data: JSONBody[BlueprintPatch],
+        db_session: DbSession,
+        kit: Kit,
+        principal: CurrentPrincipal,
     ) -> BlueprintOut:
-        return blueprint_out(await service.update_blueprint(db_session, kit, blueprint_id, _blueprint_input(data)))
+        changes = service.BlueprintInput.of(data)
+        return blueprint_out(await service.update_blueprint(db_session, kit.clock, principal, blueprint_id, changes))
 
 
 def _score(score_bp: int | float | None) -> float | None:
@@ -331,7 +341,7 @@ class AttemptController(Controller):
         data: JSONBody[StartAttemptIn | None] = None,
     ) -> Response[AttemptOut]:
         view = await service.start_attempt(
-            db_session, kit, principal, application_id, data.track if data is not None else None
+            db_session, kit.clock, principal, application_id, data.track if data is not None else None
         )
         return Response(attempt_out(view, kit.clock.now()), status_code=HTTP_201_CREATED)
 
@@ -339,7 +349,10 @@ class AttemptController(Controller):
     async def overview(
         self, application_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> ApplicationExamsOut:
-        application, standings = await service.exam_standings(db_session, kit, principal, application_id)
+        """An overdue attempt is handed in first, then the exams are read."""
+        application = await recruitment.access_application(db_session, principal, application_id)
+        await service.settle_overdue_attempts(db_session, kit.clock, application.user_id)
+        standings = await service.exam_standings(db_session, kit.clock, application)
         attempts = sorted((a for s in standings for a in s.attempts), key=lambda a: (a.started_at, a.id))
         return ApplicationExamsOut(
             [
@@ -372,11 +385,15 @@ class AttemptController(Controller):
             ],
         )
 
-    @get("/api/exam-attempts/{attempt_id:uuid}", operation_id="getExamAttempt")
-    async def show(
-        self, attempt_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
-    ) -> AttemptOut:
-        return attempt_out(await service.read_attempt(db_session, kit, principal, attempt_id), kit.clock.now())
+    @get(
+        "/api/exam-attempts/{attempt_id:uuid}",
+        operation_id="getExamAttempt",
+        dependencies={"attempt": Provide(service.provide_attempt)},
+    )
+    async def show(self, attempt: service.AccessedAttempt, db_session: DbSession, kit: Kit) -> AttemptOut:
+        """The attempt, handed in first if its time ran out while nobody was looking."""
+        await service.settle_overdue_attempts(db_session, kit.clock, attempt.user_id)
+        return attempt_out(await service.attempt_view(db_session, kit.clock, attempt), kit.clock.now())
 
     @put("/api/exam-attempts/{attempt_id:uuid}/answers/{question_id:uuid}", operation_id="saveExamAnswer")
     async def answer(
@@ -388,7 +405,7 @@ class AttemptController(Controller):
         kit: Kit,
         principal: CurrentPrincipal,
     ) -> AnswerOut:
-        saved = await service.save_answer(db_session, kit, principal, attempt_id, question_id, data.choice_ids)
+        saved = await service.save_answer(db_session, kit.clock, principal, attempt_id, question_id, data.choice_ids)
         return AnswerOut(
             saved.question_id, saved.choice_ids, saved.saved_at, _seconds_left(saved.deadline, saved.saved_at)
         )
@@ -397,7 +414,7 @@ class AttemptController(Controller):
     async def submit(
         self, attempt_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> AttemptOut:
-        return attempt_out(await service.submit_attempt(db_session, kit, principal, attempt_id), kit.clock.now())
+        return attempt_out(await service.submit_attempt(db_session, kit.clock, principal, attempt_id), kit.clock.now())
 
 
 CONTROLLERS = [QuestionController, BlueprintController, AttemptController]

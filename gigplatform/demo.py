@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigplatform import demo_exams, demo_recruitment
+from exams import demo as exams_demo
+from gigplatform import demo_recruitment
 from gigplatform.accounts import service as accounts
 from gigplatform.accounts.models import Role, User
 from gigplatform.clock import SystemClock
@@ -69,7 +70,7 @@ async def load(settings: Settings) -> tuple[tuple[DemoLogin, ...], bool]:
             principals = [Principal(w.id, w.role.value, "demo") for w in workers if w is not None]
             admin_principal = Principal(admin.id, admin.role.value, "demo")
             created |= await demo_recruitment.load(session, kit, admin_principal, principals)
-            created |= await demo_exams.load(session, kit, admin_principal)
+            created |= await exams_demo.load(sessionmaker, kit.clock, admin_principal, demo_recruitment.ROUND_TITLE)
         return ALL, created
     finally:
         await engine.dispose()

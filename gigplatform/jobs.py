@@ -46,13 +46,8 @@ async def prune_sign_in_records(state: State) -> int:
         return await accounts.prune_sign_in_records(session, state.kit)
 
 
-async def submit_overdue_attempts(state: State) -> int:
-    async with state.sessionmaker() as session:
-        return await exams.submit_overdue_attempts(session, state.kit)
-
-
 JOBS = (
-    Job("submit_overdue_attempts", timedelta(seconds=30), submit_overdue_attempts),
+    *exams.JOBS,
     Job("retry_identity_checks", timedelta(minutes=1), retry_identity_checks),
     Job("close_expired_rounds", timedelta(minutes=1), close_expired_rounds),
     Job("prune_sign_in_records", timedelta(hours=1), prune_sign_in_records),

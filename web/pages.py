@@ -26,7 +26,7 @@ from gigplatform.db import DbSession
 from gigplatform.errors import DomainError, Problem
 from gigplatform.security import REFRESH_COOKIE, Kit, SecurityKit, current_principal, session_cookies
 from recruitment import service as recruitment
-from web import admin, exam_admin_pages, exam_pages, i18n, recruitment_pages, seller, worker
+from web import admin, i18n, recruitment_pages, seller, worker
 from web.i18n import _
 from web.rendering import FIELD_MESSAGES, FILTERS, Form, form_errors, page, safe_next, sign_in_redirect
 
@@ -233,8 +233,6 @@ ROUTES = [
     seller.ROUTER,
     # pages not yet moved into an audience package check the visitor themselves
     *recruitment_pages.ROUTES,
-    *exam_pages.ROUTES,
-    *exam_admin_pages.ROUTES,
 ]
 
 

@@ -897,6 +897,8 @@ async def application_page(
     status: int = 200,
 ) -> Template:
     application = await recruitment.access_application(db_session, principal, application_id)
+    # the one settling step before reading: an overdue exam is handed in first, which may move the application
+    await exams.settle_overdue_attempts(db_session, kit.clock, application.user_id)
     round_ = await recruitment.access_round(db_session, application.round_id)
     own = application.user_id == principal.user_id
     training = []
@@ -905,8 +907,8 @@ async def application_page(
         progress = {p.module.id: p for p in await recruitment.my_training(db_session, kit, principal)}
         training = [progress[m] for m in required if m in progress]
     exam_standings: list[exams.ExamStanding] = []
-    if application.status.value in EXAM_VISIBLE:  # an overdue exam is graded here, which may move the application
-        application, exam_standings = await exams.exam_standings(db_session, kit, principal, application_id)
+    if application.status.value in EXAM_VISIBLE:
+        exam_standings = await exams.exam_standings(db_session, kit.clock, application)
     events = await recruitment.timeline(db_session, application.id)
     return page(
         "application.html",

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from gigplatform.demo_exams import BANK_FILE
+from exams.demo import BANK_FILE
 from tests.conftest import assert_problem
 from tests.exams.conftest import (
     QUESTIONS_URL,
@@ -423,11 +423,10 @@ async def test_an_overdue_failed_attempt_starts_its_cool_down_at_the_deadline(
 
 
 async def sweep(job_state) -> int:
-    """One run of the overdue-attempts sweep, as the scheduler calls it: its own session, the app's kit."""
+    """One run of the overdue-attempts sweep, as the scheduler calls it: its own units of work, the app's clock."""
     from exams import service as exams
 
-    async with job_state.sessionmaker() as session:
-        return await exams.submit_overdue_attempts(session, job_state.kit)
+    return await exams.submit_overdue_attempts(job_state)
 
 
 async def test_the_job_submits_overdue_attempts_once(client, clock, tiny_bank, candidate, job_state) -> None:
