@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from exams.bank import IS_CURRENT
@@ -54,9 +55,11 @@ async def start_attempt(
     it, from what the start already holds. An overdue attempt of the applicant is handed in first, so it neither
     blocks this one nor is counted as running.
 
-    Takes no lock: one running attempt per person is the unique `active_user_id`. Two starts at once both insert;
-    the second's insert fails inside a savepoint and answers 409 naming the running attempt, while the rest of the
-    caller's transaction (the overdue hand-in, say) stands."""
+    Takes no lock: one running attempt per person is the unique `active_user_id`. Two starts at once both insert
+    with ON CONFLICT DO NOTHING; the second (on PostgreSQL it waits for the first to commit) inserts nothing and
+    answers 409 naming the running attempt, while the rest of the caller's transaction (the overdue hand-in, say)
+    stands. Not a savepoint: on SQLite (pysqlite) a savepoint opened before the transaction's first write commits
+    its rows when released, so a later rollback would leave the attempt without its questions."""
     application = await recruitment.access_application(session, actor, application_id)
     await settle_overdue_attempts(session, clock, application.user_id)
     standings = await standings_of(session, application, clock.now())
@@ -90,7 +93,7 @@ async def start_attempt(
         raise one_active_refusal(running)
     blueprint, now = standing.blueprint, clock.now()
     drawn = await _draw_questions(session, blueprint)
-    attempt = ExamAttempt(
+    values = dict(
         id=uuid7(),
         application_id=application.id,
         user_id=application.user_id,
@@ -105,12 +108,13 @@ async def start_attempt(
         partial_credit=blueprint.partial_credit,
         show_answers=blueprint.show_answers,
     )
-    try:
-        async with session.begin_nested():  # the attempt row first: its items refer to it
-            session.add(attempt)
-            await session.flush()
-    except IntegrityError as exc:  # a second start at the same moment: the unique active_user_id (or number) won
-        raise await _started_elsewhere(session, actor.user_id) from exc
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # The attempt row first (its items refer to it). A start racing this one for the same person (the unique
+    # active_user_id) or the same attempt number inserts nothing here and answers 409; the statement itself
+    # fails nothing, so the caller's transaction stays whole.
+    attempt = await session.scalar(insert(ExamAttempt).values(**values).on_conflict_do_nothing().returning(ExamAttempt))
+    if attempt is None:
+        raise await _started_elsewhere(session, actor.user_id)
     questions = []
     for position, version in enumerate(drawn, start=1):
         keys = [o["key"] for o in version.options]

@@ -69,6 +69,7 @@ from exams.models import (
     QuestionVersion,
     SubmittedBy,
 )
+from exams.schemas import BlueprintIn, BlueprintPatch
 from exams.standings import (
     AttemptQuestion,
     AttemptView,
@@ -121,7 +122,9 @@ __all__ = [
     "AttemptStatus",
     "AttemptView",
     "Blueprint",
+    "BlueprintIn",
     "BlueprintInput",
+    "BlueprintPatch",
     "ExamAttempt",
     "ExamChoice",
     "ExamStanding",

@@ -400,6 +400,25 @@ async def test_submitting_after_the_deadline_is_the_deadlines_submission(client,
     assert (result["score"], result["passed"]) == (100, True)
 
 
+async def test_reading_hands_nothing_in_and_the_settling_step_does_it_once(
+    client, clock, session, tiny_bank, candidate
+) -> None:
+    """Reads are pure; the one step that writes before a read is explicit and idempotent."""
+    from exams import service as exams
+    from recruitment import service as recruitment
+
+    attempt = await started(client, candidate)
+    clock.advance(minutes=31)
+    application = await recruitment.application_by_id(session, uuid.UUID(candidate.application_id))
+    (standing,) = await exams.exam_standings(session, clock, application)
+    assert standing.active is not None and str(standing.active.id) == attempt["attempt_id"]
+    assert await exams.settle_overdue_attempts(session, clock, application.user_id) == 1
+    assert await exams.settle_overdue_attempts(session, clock, application.user_id) == 0
+    await session.commit()
+    result = await read_attempt(client, candidate.headers, attempt["attempt_id"])
+    assert (result["status"], result["submitted_by"]) == ("submitted", "deadline")
+
+
 async def test_an_overdue_attempt_does_not_block_the_next_one(
     client, clock, tiny_bank, make_exam, make_candidate
 ) -> None:

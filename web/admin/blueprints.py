@@ -14,7 +14,6 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from exams import service
-from exams.schemas import BlueprintIn, BlueprintPatch
 from gigplatform.db import DbSession
 from gigplatform.errors import DomainError, FieldError, InvalidInput
 from gigplatform.security import CurrentPrincipal, Kit, Principal
@@ -127,7 +126,9 @@ def _blueprint_input(form: dict[str, str], creating: bool) -> service.BlueprintI
             per_category[category] = int(form.get(f"count_{category}", "").strip() or 0)
         except ValueError:
             errors = [FieldError("per_category", "integer", "Enter a whole number.")]
-    struct: type[BlueprintIn | BlueprintPatch] = BlueprintIn if creating else BlueprintPatch
+    struct: type[service.BlueprintIn | service.BlueprintPatch] = (
+        service.BlueprintIn if creating else service.BlueprintPatch
+    )
     only = ("title", "round_id", "track", *BLUEPRINT_NUMBERS) if creating else ("title", *BLUEPRINT_NUMBERS)
     switches = {name: form.get(name) == "1" for name in BLUEPRINT_SWITCHES}
     try:
