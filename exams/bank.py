@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from exams.models import Question, QuestionCategory, QuestionType, QuestionVersion
+from exams.schemas import QuestionIn, QuestionPatch
 from gigplatform.clock import Clock
 from gigplatform.db import uuid7
 from gigplatform.errors import Conflict, FieldError, InvalidInput, NotFound
@@ -41,6 +42,17 @@ class QuestionInput:
 
     def given(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    @classmethod
+    def of(cls, data: QuestionIn | QuestionPatch) -> QuestionInput:
+        """The API's Struct as the verbs' input (options and dialogue turns as the plain dicts a file holds)."""
+        values: dict[str, Any] = {}
+        for name in data.__struct_fields__:
+            value = getattr(data, name)
+            if isinstance(value, list):
+                value = [{f: getattr(item, f) for f in item.__struct_fields__} for item in value]
+            values[name] = value
+        return cls(**values)
 
 
 def question_problems(values: dict[str, Any]) -> list[FieldError]:
