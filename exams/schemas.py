@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -102,28 +102,50 @@ class ImportReportOut(msgspec.Struct):
     rejected: list[RejectedRowOut]
 
 
+BLUEPRINT_RANGES = {
+    "time_limit_minutes": (1, 240),
+    "pass_mark": (1, 100),
+    "attempts_allowed": (1, 10),
+    "cooldown_hours": (0, 720),
+}
+"""A blueprint's settings and their ranges, written once: the Structs below carry them, the service checks them
+for callers that bring no Struct, and the editor shows them."""
+
+
+def _within(name: str) -> msgspec.Meta:
+    low, high = BLUEPRINT_RANGES[name]
+    return msgspec.Meta(ge=low, le=high)
+
+
+Title = Annotated[str, msgspec.Meta(max_length=120)]
+TimeLimit = Annotated[int, _within("time_limit_minutes")]
+PassMark = Annotated[int, _within("pass_mark")]
+AttemptsAllowed = Annotated[int, _within("attempts_allowed")]
+CooldownHours = Annotated[int, _within("cooldown_hours")]
+
+
 class BlueprintIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: str
+    title: Title
     per_category: dict[Category, int]
     round_id: uuid.UUID | None = None
     track: Literal["pre_sales", "after_sales", "complaints"] | None = None
     shuffle_options: bool = True
-    time_limit_minutes: int = 30
-    pass_mark: int = 80
-    attempts_allowed: int = 3
-    cooldown_hours: int = 24
+    time_limit_minutes: TimeLimit = 30
+    pass_mark: PassMark = 80
+    attempts_allowed: AttemptsAllowed = 3
+    cooldown_hours: CooldownHours = 24
     show_answers: bool = False
     partial_credit: bool = False
 
 
 class BlueprintPatch(msgspec.Struct, forbid_unknown_fields=True):
-    title: str | None = None
+    title: Title | None = None
     per_category: dict[Category, int] | None = None
     shuffle_options: bool | None = None
-    time_limit_minutes: int | None = None
-    pass_mark: int | None = None
-    attempts_allowed: int | None = None
-    cooldown_hours: int | None = None
+    time_limit_minutes: TimeLimit | None = None
+    pass_mark: PassMark | None = None
+    attempts_allowed: AttemptsAllowed | None = None
+    cooldown_hours: CooldownHours | None = None
     show_answers: bool | None = None
     partial_credit: bool | None = None
 

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from gigplatform import demo_exams as exams_demo
+from exams import demo as exams_demo
 from gigplatform.accounts import demo as accounts_demo
 from gigplatform.accounts.demo import ADMIN, ALL, SELLER, SHOP_NAME, SUB_ACCOUNT, WORKERS, DemoLogin
 from gigplatform.clock import SystemClock
@@ -44,6 +44,5 @@ async def load(settings: Settings) -> tuple[tuple[DemoLogin, ...], bool]:
             return ALL, created
         async with unit_of_work(sessionmaker) as session:
             created |= await recruitment_demo.load(session, kit, cast.admin, cast.workers)
-        async with unit_of_work(sessionmaker) as session:
-            created |= await exams_demo.load(session, kit, cast.admin)
+        created |= await exams_demo.load(sessionmaker, kit.clock, cast.admin, recruitment_demo.ROUND_TITLE)
     return ALL, created

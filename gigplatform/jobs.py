@@ -9,14 +9,12 @@ run after start-up (every job also runs once at start-up).
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from litestar.datastructures import State
 
 from exams import service as exams
 from gigplatform.accounts import service as accounts
-from gigplatform.db import unit_of_work
 from gigplatform.timed import Job
 from recruitment import service as recruitment
 
@@ -25,22 +23,10 @@ log = logging.getLogger("gigplatform.jobs")
 __all__ = ["JOBS", "Job", "run_job", "start_scheduler"]
 
 
-# --- interim, until recruitment and exams export their own JOBS: at merge this block goes ---------------------
-
-
-async def submit_overdue_attempts(state: State) -> int:
-    async with unit_of_work(state.sessionmaker) as session:
-        return await exams.submit_overdue_attempts(session, state.kit)
-
-
-_EXAM_JOBS = (Job("submit_overdue_attempts", timedelta(seconds=30), submit_overdue_attempts),)
-
-# --- end of the interim block ------------------------------------------------------------------------------------
-
 JOBS: tuple[Job, ...] = (
     *accounts.JOBS,
     *recruitment.JOBS,
-    *_EXAM_JOBS,  # at merge: *exams.JOBS,
+    *exams.JOBS,
 )
 
 

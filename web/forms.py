@@ -117,10 +117,14 @@ async def form_page(
     done: Callable[[T], Response[Any]],
     again: Callable[[dict[str, str], int], Awaitable[Response[Any]]],
     messages: dict[tuple[str, str], str] | None = None,
+    explain: Callable[[DomainError], dict[str, str]] | None = None,
 ) -> Response[Any]:
     """Runs `action` (read the form, call the service); on success answers `done(result)` (usually a redirect),
     on a refusal drops what the verb wrote and answers `again(errors, status)`: the form shown again with each
     field's message in the visitor's language.
+
+    `explain` replaces the default wording (`form_errors(exc, messages)`) where a form says more, e.g. every rule a
+    field breaks rather than one.
 
     Not signed in (401) and not found (404) are not form errors: they go to the error pages, so a hidden object
     answers the same whether it is missing or forbidden.
@@ -131,5 +135,5 @@ async def form_page(
         if exc.status in (401, 404):
             raise
         await discard(session, exc)
-        return await again(form_errors(exc, messages), error_status(exc))
+        return await again(explain(exc) if explain else form_errors(exc, messages), error_status(exc))
     return done(result)

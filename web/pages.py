@@ -16,7 +16,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from gigplatform.errors import Problem
-from web import admin, exam_admin_pages, exam_pages, i18n, public, seller, worker
+from web import admin, i18n, public, seller, worker
 from web.i18n import _
 from web.rendering import FIELD_MESSAGES, FILTERS, page, sign_in_redirect
 from web.worker import applications as worker_applications
@@ -69,10 +69,7 @@ ROUTES = [
     admin.ROUTER,
     worker.ROUTER,
     seller.ROUTER,
-    # pages not yet moved into an audience package check the visitor themselves
-    worker_applications.SIGNED_IN,
-    *exam_pages.ROUTES,
-    *exam_admin_pages.ROUTES,
+    worker_applications.SIGNED_IN,  # open rounds and an application: its applicant or an admin
 ]
 
 

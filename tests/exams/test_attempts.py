@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from gigplatform.demo_exams import BANK_FILE
+from exams.demo import BANK_FILE
 from tests.conftest import assert_problem
 from tests.exams.conftest import (
     QUESTIONS_URL,
@@ -400,6 +400,25 @@ async def test_submitting_after_the_deadline_is_the_deadlines_submission(client,
     assert (result["score"], result["passed"]) == (100, True)
 
 
+async def test_reading_hands_nothing_in_and_the_settling_step_does_it_once(
+    client, clock, session, tiny_bank, candidate
+) -> None:
+    """Reads are pure; the one step that writes before a read is explicit and idempotent."""
+    from exams import service as exams
+    from recruitment import service as recruitment
+
+    attempt = await started(client, candidate)
+    clock.advance(minutes=31)
+    application = await recruitment.application_by_id(session, uuid.UUID(candidate.application_id))
+    (standing,) = await exams.exam_standings(session, clock, application)
+    assert standing.active is not None and str(standing.active.id) == attempt["attempt_id"]
+    assert await exams.settle_overdue_attempts(session, clock, application.user_id) == 1
+    assert await exams.settle_overdue_attempts(session, clock, application.user_id) == 0
+    await session.commit()
+    result = await read_attempt(client, candidate.headers, attempt["attempt_id"])
+    assert (result["status"], result["submitted_by"]) == ("submitted", "deadline")
+
+
 async def test_an_overdue_attempt_does_not_block_the_next_one(
     client, clock, tiny_bank, make_exam, make_candidate
 ) -> None:
@@ -423,11 +442,10 @@ async def test_an_overdue_failed_attempt_starts_its_cool_down_at_the_deadline(
 
 
 async def sweep(job_state) -> int:
-    """One run of the overdue-attempts sweep, as the scheduler calls it: its own session, the app's kit."""
+    """One run of the overdue-attempts sweep, as the scheduler calls it: its own units of work, the app's clock."""
     from exams import service as exams
 
-    async with job_state.sessionmaker() as session:
-        return await exams.submit_overdue_attempts(session, job_state.kit)
+    return await exams.submit_overdue_attempts(job_state)
 
 
 async def test_the_job_submits_overdue_attempts_once(client, clock, tiny_bank, candidate, job_state) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from gigplatform.demo_exams import BANK_FILE
+from exams.demo import BANK_FILE
 from tests.conftest import assert_problem, bearer, register, sign_in
 from tests.exams.test_question_bank import admin  # noqa: F401 - the admin fixture
 

@@ -328,7 +328,7 @@ async def test_csv_export_round_trips_and_bad_rows_are_reported(client, admin) -
 
 async def test_the_demo_bank_imports_whole(client, admin) -> None:
     """The bank `gigplatform demo` ships: 40+ questions over the three categories and four types, none rejected."""
-    from gigplatform.demo_exams import BANK_FILE
+    from exams.demo import BANK_FILE
 
     headers = {**admin, "content-type": "application/json"}
     report = (await client.post(f"{URL}/import", content=BANK_FILE.read_bytes(), headers=headers)).json()

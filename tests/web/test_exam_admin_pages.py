@@ -18,14 +18,20 @@ from datetime import timedelta
 from markupsafe import escape
 
 from exams import service as bank
+from exams.demo import BANK_FILE
 from exams.models import QuestionType
-from gigplatform.demo_exams import BANK_FILE
 from recruitment import service as recruitment
 from tests.conftest import register
 from tests.web.test_pages import csrf, submit
 from tests.web.test_recruitment_pages import WORKER, make_admin, new_location_id, sign_in_page
 from web import i18n
-from web.exam_admin_pages import BLUEPRINT_MESSAGES, IMPORT_MESSAGES, NOTICES, QUESTION_MESSAGES
+from web.admin.blueprints import BLUEPRINT_MESSAGES
+from web.admin.blueprints import NOTICES as BLUEPRINT_NOTICES
+from web.admin.question_import import IMPORT_MESSAGES
+from web.admin.questions import NOTICES as QUESTION_NOTICES
+from web.admin.questions import QUESTION_MESSAGES
+
+NOTICES = {**QUESTION_NOTICES, **BLUEPRINT_NOTICES}
 
 ADMIN = "admin@example.com"
 
@@ -43,7 +49,8 @@ def count(page_text: str, name: str) -> int:
 
 
 async def demo_bank(session, kit, admin) -> None:
-    report = await bank.import_questions(session, kit, admin, bank.parse_json_bank(BANK_FILE.read_bytes()))
+    report = await bank.import_questions(session, kit.clock, admin, bank.parse_json_bank(BANK_FILE.read_bytes()))
+    await session.commit()  # the services write on the caller's transaction
     assert report.created == 57 and not report.rejected
 
 
@@ -140,7 +147,7 @@ async def test_bank_lists_searches_filters_and_exports(client, session, kit) -> 
 
 
 async def test_questions_are_written_through_the_editor_and_bad_ones_are_not(client, session, kit) -> None:
-    await make_admin(session, kit)
+    admin = await make_admin(session, kit)
     await sign_in_page(client, ADMIN)
 
     form = await client.get("/admin/questions/new")
@@ -170,7 +177,7 @@ async def test_questions_are_written_through_the_editor_and_bad_ones_are_not(cli
     created = await submit(client, "/admin/questions/new", question_form())
     assert created.status_code in (302, 303), created.text
     question_id = new_location_id(created, "/admin/questions/")
-    question, version = await bank.access_question(session, question_id)
+    question, version = await bank.access_question(session, admin, question_id)
     assert question.code == "rules-900" and question.active and version.version == 1
     assert version.options == [
         {"key": "A", "text": "发给买家，方便联系", "correct": False},
@@ -196,7 +203,7 @@ async def test_questions_are_written_through_the_editor_and_bad_ones_are_not(cli
         ),
     )
     assert scenario.status_code in (302, 303), scenario.text
-    _q, version = await bank.access_question(session, new_location_id(scenario, "/admin/questions/"))
+    _q, version = await bank.access_question(session, admin, new_location_id(scenario, "/admin/questions/"))
     assert version.type == QuestionType.SCENARIO
     assert version.dialogue == [
         {"speaker": "agent", "text": "欢迎光临，请问有什么可以帮您？"},
@@ -218,7 +225,7 @@ async def test_questions_are_written_through_the_editor_and_bad_ones_are_not(cli
         question_form(code="rules-901", type="true_false", prompt="客服可以向买家索要支付宝账号。", true_false="F"),
     )
     assert true_false.status_code in (302, 303), true_false.text
-    _q, version = await bank.access_question(session, new_location_id(true_false, "/admin/questions/"))
+    _q, version = await bank.access_question(session, admin, new_location_id(true_false, "/admin/questions/"))
     assert version.options == [
         {"key": "T", "text": "正确", "correct": False},
         {"key": "F", "text": "错误", "correct": True},
@@ -234,7 +241,7 @@ async def test_an_edit_is_a_new_version_with_history_and_a_question_can_be_retir
     admin = await make_admin(session, kit)
     question, _v = await bank.create_question(
         session,
-        kit,
+        kit.clock,
         admin,
         bank.QuestionInput(
             code="skills-900",
@@ -248,6 +255,7 @@ async def test_an_edit_is_a_new_version_with_history_and_a_question_can_be_retir
             ],
         ),
     )
+    await session.commit()
     question_id = question.id
     await sign_in_page(client, ADMIN)
     url = f"/admin/questions/{question_id}"
@@ -272,7 +280,7 @@ async def test_an_edit_is_a_new_version_with_history_and_a_question_can_be_retir
     )
     saved = await submit(client, url, changed)
     assert saved.status_code in (302, 303) and saved.headers["location"].endswith("notice_code=question_versioned")
-    versions = await bank.question_versions(session, question_id)
+    versions = await bank.question_versions(session, admin, question_id)
     assert [v.version for v in versions] == [1, 2]
     assert versions[0].prompt == "买家询问发货时间，客服应该？"  # the old version stays as it was
     page = await client.get(saved.headers["location"])
@@ -287,12 +295,12 @@ async def test_an_edit_is_a_new_version_with_history_and_a_question_can_be_retir
     assert again.headers["location"].endswith("notice_code=question_unchanged")
     broken = await submit(client, url, {**changed, "correct_B": "1"})
     assert broken.status_code == 422 and shown(QUESTION_MESSAGES[("options", "exactly_one_correct")]) in broken.text
-    assert len(await bank.question_versions(session, question_id)) == 2
+    assert len(await bank.question_versions(session, admin, question_id)) == 2
 
     retired = await submit(client, url, {"action": "retire"})
     assert retired.headers["location"].endswith("notice_code=question_retired")
     session.expire_all()
-    question, version = await bank.access_question(session, question_id)
+    question, version = await bank.access_question(session, admin, question_id)
     assert question.active is False and version.version == 2  # retiring writes no version
     listing = await client.get("/admin/questions", params={"active": "no"})
     assert ">skills-900</a>" in listing.text and shown("Retired") in listing.text
@@ -302,7 +310,7 @@ async def test_an_edit_is_a_new_version_with_history_and_a_question_can_be_retir
     restored = await submit(client, url, {"action": "restore"})
     assert restored.headers["location"].endswith("notice_code=question_restored")
     session.expire_all()
-    assert (await bank.access_question(session, question_id))[0].active is True
+    assert (await bank.access_question(session, admin, question_id))[0].active is True
 
     missing = await client.get(f"/admin/questions/{uuid.uuid4()}", headers={"accept": "text/html"})
     assert missing.status_code == 404
@@ -390,7 +398,7 @@ async def test_only_admins_see_the_exam_admin_pages(client, session, kit) -> Non
     admin = await make_admin(session, kit)
     question, _v = await bank.create_question(
         session,
-        kit,
+        kit.clock,
         admin,
         bank.QuestionInput(
             category="platform_rules",
@@ -400,6 +408,7 @@ async def test_only_admins_see_the_exam_admin_pages(client, session, kit) -> Non
             options=[{"key": "T", "text": "正确", "correct": False}, {"key": "F", "text": "错误", "correct": True}],
         ),
     )
+    await session.commit()
     pages = [
         "/admin/questions",
         "/admin/questions/new",
@@ -435,7 +444,7 @@ async def test_only_admins_see_the_exam_admin_pages(client, session, kit) -> Non
     )
     assert blueprint.status_code == 403
     session.expire_all()
-    assert await total(session) == 1 and (await bank.access_question(session, question.id))[0].active
+    assert await total(session) == 1 and (await bank.access_question(session, admin, question.id))[0].active
     assert await bank.list_blueprints(session) == []
 
 
@@ -517,7 +526,7 @@ async def test_blueprints_are_created_and_edited_through_the_pages(client, sessi
     created = await submit(client, "/admin/exams/new", blueprint_form(round_id))
     assert created.status_code in (302, 303), created.text
     blueprint_id = new_location_id(created, "/admin/exams/")
-    blueprint = await bank.access_blueprint(session, blueprint_id)
+    blueprint = await bank.access_blueprint(session, admin, blueprint_id)
     assert (blueprint.round_id, blueprint.track, blueprint.per_category) == (
         round_id,
         "pre_sales",
@@ -552,7 +561,7 @@ async def test_blueprints_are_created_and_edited_through_the_pages(client, sessi
     saved = await submit(client, url, edit)
     assert saved.status_code in (302, 303) and saved.headers["location"].endswith("notice_code=blueprint_saved")
     session.expire_all()
-    blueprint = await bank.access_blueprint(session, blueprint_id)
+    blueprint = await bank.access_blueprint(session, admin, blueprint_id)
     assert blueprint.title == "岗前认证考试" and blueprint.pass_mark == 90 and blueprint.per_category["scenario"] == 14
     assert blueprint.partial_credit and not blueprint.show_answers
     assert (blueprint.round_id, blueprint.track) == (round_id, "pre_sales")

@@ -9,8 +9,8 @@ import uuid
 from datetime import timedelta
 
 from exams import service as exams
+from exams.demo import BANK_FILE
 from gigplatform.clock import BUSINESS_TZ
-from gigplatform.demo_exams import BANK_FILE
 from gigplatform.security import Principal
 from recruitment import service as recruitment
 from tests.conftest import register
@@ -30,7 +30,7 @@ async def exam_ready(client, session, kit, clock, **blueprint):
     waiting at the exam step. Returns (admin, application id, blueprint)."""
     admin = await make_admin(session, kit)
     round_, _ = await open_round_with_modules(session, kit, admin, clock, modules=0)
-    await exams.import_questions(session, kit, admin, exams.parse_json_bank(BANK_FILE.read_bytes()))
+    await exams.import_questions(session, kit.clock, admin, exams.parse_json_bank(BANK_FILE.read_bytes()))
     values = {
         "title": "云客服岗前认证考试",
         "round_id": round_.id,
@@ -40,7 +40,8 @@ async def exam_ready(client, session, kit, clock, **blueprint):
         "attempts_allowed": 2,
         **blueprint,
     }
-    made = await exams.create_blueprint(session, kit, exams.BlueprintInput(**values))
+    made = await exams.create_blueprint(session, kit.clock, exams.BlueprintInput(**values))
+    await session.commit()  # the services write on the caller's transaction
     await register(client, WORKER)
     await sign_in_page(client, WORKER)
     application_id = new_location_id(await apply_through_page(client, round_.id), "/applications/")
@@ -207,7 +208,7 @@ async def test_item_statistics_page_lists_the_questions_answered(client, session
     assert "已交卷次数" in stats.text and "平均分" in stats.text and "100%" in stats.text
     attempt = await exams.access_attempt(session, admin, attempt_id)
     for question in await exams.attempt_questions(session, attempt):
-        code = (await exams.access_question(session, question.item.question_id))[0].code
+        code = (await exams.access_question(session, admin, question.item.question_id))[0].code
         assert code in stats.text
     assert stats.text.count('<tr class="">') == 6  # one row per question asked, none flagged from one answer
     listing = await client.get("/admin/exams")

@@ -159,8 +159,8 @@ async def application_page(
         progress = {p.module.id: p for p in await recruitment.my_training(db_session, kit.clock, principal)}
         training = [progress[m] for m in required if m in progress]
     exam_standings: list[exams.ExamStanding] = []
-    if application.status.value in EXAM_VISIBLE:  # an overdue exam is graded here, which may move the application
-        application, exam_standings = await exams.exam_standings(db_session, kit, principal, application_id)
+    if application.status.value in EXAM_VISIBLE:
+        exam_standings = await exams.exam_standings(db_session, kit.clock, application)
     events = await recruitment.timeline(db_session, application.id)
     return page(
         "worker/application.html",
@@ -193,6 +193,10 @@ async def application_detail(
     notice_code: FromQuery[str | None] = None,
 ) -> Template:
     shown = notice(notice_code, NOTICES)
+    # The one write a read may do, before anything is read: an exam whose time ran out is handed in (and graded,
+    # which may certify or reject the application), so the page shows where the application really stands.
+    application = await recruitment.access_application(db_session, principal, application_id)
+    await exams.settle_overdue_attempts(db_session, kit.clock, application.user_id)
     return await application_page(request, db_session, kit, principal, application_id, notice_text=shown)
 
 

@@ -1,0 +1,181 @@
+"""Exam pages for freelancers: starting the exam from the application, the timed exam itself, and its result.
+
+The pages call `exams.service` as the JSON API does. The exam page saves each answer as it is clicked (a small
+script posts it here, with the form's CSRF token) and also carries every answer in its own form, so handing it in
+works without a script too. The countdown shows the server's seconds left; the server's deadline decides.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from exams import service as exams
+from gigplatform.clock import Clock
+from gigplatform.db import DbSession, discard
+from gigplatform.errors import DomainError
+from gigplatform.security import CurrentPrincipal, Kit, Principal
+from web.exam_labels import CATEGORY_LABELS, TYPE_LABELS
+from web.forms import form_page
+from web.i18n import N_, _
+from web.rendering import form_errors, page
+from web.worker.applications import application_page
+
+# What the exam services can say, in the visitor's language.
+EXAM_MESSAGES: dict[tuple[str, str], str] = {
+    ("status", "not_at_exam"): N_("The exam is not open for this application now."),
+    ("blueprint", "missing"): N_("No exam is set up for this round yet. Please check again later."),
+    ("blueprint", "already_passed"): N_("You have already passed this exam."),
+    ("blueprint", "not_enough_questions"): N_("The exam cannot be drawn right now. Please tell an administrator."),
+    ("attempts", "none_left"): N_("No exam attempts are left."),
+    ("attempts", "cooldown"): N_("The next attempt opens after the cool-down."),
+    ("attempt", "one_active"): N_("You already have an exam running; finish it first."),
+    ("track", "required"): N_("Choose which track's exam to take."),
+    ("track", "one_of"): N_("Choose one of the tracks you applied for."),
+    ("application_id", "applicant_only"): N_("Only the applicant takes their exam."),
+    ("deadline", "passed"): N_("Time is up: answers after the deadline are not taken."),
+    ("status", "submitted"): N_("This attempt is already submitted."),
+    ("choice_ids", "one_of"): N_("Choose among the question's options."),
+    ("choice_ids", "single_answer"): N_("This question takes one answer."),
+}
+FINISHED = ("passed", "submitted")  # the rules that say the attempt is over: the page reloads to its result
+
+
+@post("/applications/{application_id:uuid}/exam", operation_id="page_exam_start")
+async def exam_start(
+    request: Request[Any, Any, Any],
+    application_id: FromPath[uuid.UUID],
+    db_session: DbSession,
+    kit: Kit,
+    principal: CurrentPrincipal,
+) -> Response[Any]:
+    form = await request.form()
+
+    async def start() -> exams.AttemptView:
+        return await exams.start_attempt(db_session, kit.clock, principal, application_id, form.get("track") or None)
+
+    async def again(errors: dict[str, str], status: int) -> Response[Any]:
+        running = await exams.running_attempt(db_session, principal.user_id) if "attempt" in errors else None
+        if running is not None:  # an exam already runs: that is where the candidate belongs
+            return Redirect(path=f"/exam-attempts/{running.id}")
+        return await application_page(request, db_session, kit, principal, application_id, errors=errors, status=status)
+
+    return await form_page(
+        db_session,
+        start,
+        done=lambda view: Redirect(path=f"/exam-attempts/{view.attempt.id}"),
+        again=again,
+        messages=EXAM_MESSAGES,
+    )
+
+
+async def _attempt_page(
+    request: Request[Any, Any, Any],
+    db_session: DbSession,
+    clock: Clock,
+    principal: Principal,
+    attempt_id: uuid.UUID,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Template:
+    """The running exam or its result, as read now."""
+    view = await exams.attempt_view(db_session, clock, await exams.access_attempt(db_session, principal, attempt_id))
+    attempt = view.attempt
+    seconds_left = max(0, math.floor((attempt.deadline - clock.now()).total_seconds()))
+    return page(
+        "worker/exam.html" if attempt.status == exams.AttemptStatus.ACTIVE else "worker/exam_result.html",
+        request,
+        status,
+        view=view,
+        attempt=attempt,
+        own=attempt.user_id == principal.user_id,
+        seconds_left=seconds_left,
+        score=exams.format_score(attempt.score_bp),
+        categories=CATEGORY_LABELS,
+        types=TYPE_LABELS,
+        general_errors=list((errors or {}).values()),
+    )
+
+
+@get("/exam-attempts/{attempt_id:uuid}", operation_id="page_exam_attempt")
+async def exam_attempt(
+    request: Request[Any, Any, Any],
+    attempt_id: FromPath[uuid.UUID],
+    db_session: DbSession,
+    kit: Kit,
+    principal: CurrentPrincipal,
+    notice_code: FromQuery[str | None] = None,
+) -> Response[Any]:
+    """The exam, or its result: an attempt whose time ran out is handed in first."""
+    attempt = await exams.access_attempt(db_session, principal, attempt_id)
+    await exams.settle_overdue_attempts(db_session, kit.clock, attempt.user_id)
+    errors = {"deadline": _(EXAM_MESSAGES[("deadline", "passed")])} if notice_code == "late" else None
+    return await _attempt_page(request, db_session, kit.clock, principal, attempt_id, errors)
+
+
+@post("/exam-attempts/{attempt_id:uuid}/answers/{question_id:uuid}", operation_id="page_exam_answer", status_code=200)
+async def exam_answer(
+    request: Request[Any, Any, Any],
+    attempt_id: FromPath[uuid.UUID],
+    question_id: FromPath[uuid.UUID],
+    db_session: DbSession,
+    kit: Kit,
+    principal: CurrentPrincipal,
+) -> Response[dict[str, Any]]:
+    """The exam page's script saves one answer here as it is clicked; the reply re-synchronises its countdown. It
+    answers the script in JSON, not with a page, so a refusal is said in the reply (the late hand-in it caused is
+    kept)."""
+    form = await request.form()
+    choices = [str(c) for c in form.getall("choice", [])]
+    try:
+        saved = await exams.save_answer(db_session, kit.clock, principal, attempt_id, question_id, choices)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        await discard(db_session, exc)
+        finished = any(e.rule in FINISHED for e in exc.errors)
+        message = next(iter(form_errors(exc, EXAM_MESSAGES).values()), exc.detail)
+        return Response({"saved": False, "reload": finished, "message": message}, status_code=exc.status)
+    seconds_left = max(0, math.floor((saved.deadline - saved.saved_at).total_seconds()))
+    return Response({"saved": True, "choice_ids": saved.choice_ids, "seconds_left": seconds_left})
+
+
+@post("/exam-attempts/{attempt_id:uuid}/submit", operation_id="page_exam_submit")
+async def exam_submit(
+    request: Request[Any, Any, Any],
+    attempt_id: FromPath[uuid.UUID],
+    db_session: DbSession,
+    kit: Kit,
+    principal: CurrentPrincipal,
+) -> Response[Any]:
+    """Hands the exam in with the answers the form carries (all of them, so it works without the script)."""
+    attempt = await exams.access_attempt(db_session, principal, attempt_id)
+    form = await request.form()
+    result_url = f"/exam-attempts/{attempt_id}"
+
+    async def hand_in() -> None:
+        if attempt.status == exams.AttemptStatus.ACTIVE and form.get("with_answers"):
+            for question in await exams.attempt_questions(db_session, attempt):
+                chosen = [str(c) for c in form.getall(f"q-{question.item.question_id}", [])]
+                if chosen != list(question.item.choice_ids or []):
+                    await exams.save_answer(
+                        db_session, kit.clock, principal, attempt_id, question.item.question_id, chosen
+                    )
+        await exams.submit_attempt(db_session, kit.clock, principal, attempt_id)
+
+    async def again(errors: dict[str, str], status: int) -> Response[Any]:
+        if "deadline" in errors or "status" in errors:  # too late: the clock handed it in
+            return Redirect(path=f"{result_url}?notice_code=late")
+        return await _attempt_page(request, db_session, kit.clock, principal, attempt_id, errors, status)
+
+    return await form_page(
+        db_session, hand_in, done=lambda _none: Redirect(path=result_url), again=again, messages=EXAM_MESSAGES
+    )
+
+
+ROUTES = [exam_start, exam_attempt, exam_answer, exam_submit]
