@@ -15,7 +15,7 @@ import logging
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from litestar.di import NamedDependency
 from sqlalchemy import JSON, ForeignKey, String, func, select, update
@@ -77,6 +77,7 @@ async def mark_read(session: AsyncSession, user_id: uuid.UUID, ids: Sequence[uui
     return result.rowcount or 0
 
 
+@runtime_checkable
 class Notifier(Protocol):
     """Delivers a message holding a secret link to its owner (SMS, e-mail, ...); called inside the unit of work."""
 

@@ -85,7 +85,7 @@ async def _password_set(session: AsyncSession, kit: SecurityKit, user: User, new
 async def confirm_password_reset(session: AsyncSession, kit: SecurityKit, *, token: str, new_password: str) -> User:
     """Sets a new password with a reset token; the token is claimed in one conditional UPDATE, so of two uses at
     once exactly one succeeds. A new password that breaks a rule leaves the token unspent."""
-    check_password(new_password)
+    check_password(new_password, "new_password")
     now = kit.clock.now()
     user_id: uuid.UUID | None = await session.scalar(
         update(PasswordReset)
@@ -112,7 +112,7 @@ async def change_password(
     """The signed-in user's new password, given the current one (checked against the same per-login limit as
     sign-in); every sign-in session closes and a fresh one is returned for this caller."""
     user = await get_user(session, principal.user_id)
-    check_password(new_password)
+    check_password(new_password, "new_password")
     claim = await claim_sign_in_attempt(session, kit, login_key(kit, user.login))
     if not await kit.passwords.verify_async(user.password_hash, current_password or ""):
         raise wrong_password("current_password", claim, InvalidInput)

@@ -62,25 +62,23 @@ def login_key_text(raw: str) -> str:
         return (raw or "").strip().lower()
 
 
-def check_password(password: str) -> None:
+def check_password(password: str, field: str = "password") -> None:
     if len(password) < PASSWORD_MIN:
         raise InvalidInput(
             N_("The password needs at least %(limit)s characters."),
-            field="password",
+            field=field,
             rule="min_length",
             params={"limit": PASSWORD_MIN},
         )
     if len(password) > PASSWORD_MAX:
         raise InvalidInput(
             N_("The password may have at most %(limit)s characters."),
-            field="password",
+            field=field,
             rule="max_length",
             params={"limit": PASSWORD_MAX},
         )
     if not (re.search(r"[A-Za-z]", password) and re.search(r"\d", password)):
-        raise InvalidInput(
-            N_("The password needs both letters and digits."), field="password", rule="letters_and_digits"
-        )
+        raise InvalidInput(N_("The password needs both letters and digits."), field=field, rule="letters_and_digits")
 
 
 # Unicode categories no one can see: controls (Cc), format characters (Cf: zero-width spaces and joiners, bidi
