@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigplatform.accounts.models import RefreshToken, Standing, User
+from gigplatform.accounts.models import PasswordReset, RefreshToken, Standing, User
 from gigplatform.accounts.throttle import Claim, Locked, claim_attempt, clear_attempts, prune_attempts
 from gigplatform.accounts.users import find_user_by_login, login_key_text
 from gigplatform.clock import Clock
@@ -158,8 +158,10 @@ async def sign_out(session: AsyncSession, clock: Clock, raw: str) -> None:
 
 
 async def prune_sign_in_records(session: AsyncSession, kit: SecurityKit) -> int:
-    """Deletes refresh tokens a day past expiry (reuse of an expired token no longer needs detecting) and failed
-    throttle counts whose window is over. Idempotent; returns how many rows went. Run by `JOBS`."""
+    """Deletes refresh tokens and password-reset tokens a day past expiry (reuse of an expired token no longer needs
+    detecting) and the attempt counts whose window is over. Idempotent; returns how many rows went. Run by `JOBS`."""
     now = kit.clock.now()
     tokens = await session.execute(delete(RefreshToken).where(RefreshToken.expires_at < now - timedelta(days=1)))
-    return (tokens.rowcount or 0) + await prune_attempts(session, now, failure_window(kit))
+    resets = await session.execute(delete(PasswordReset).where(PasswordReset.expires_at < now - timedelta(days=1)))
+    throttles = await prune_attempts(session, now, failure_window(kit))
+    return (tokens.rowcount or 0) + (resets.rowcount or 0) + throttles

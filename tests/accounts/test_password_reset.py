@@ -165,3 +165,19 @@ async def test_notify_records_an_event_that_goes_out_after_commit(session, clien
     assert [e.topic for e in pending_events(session)] == ["notification.created"]
     await session.rollback()
     assert pending_events(session) == [] and await unread_count(session, user_id) == 0
+
+
+async def test_the_pruning_job_removes_reset_tokens_a_day_past_expiry(client, notifier, clock, session, kit) -> None:
+    from sqlalchemy import func, select
+
+    from gigplatform.accounts.models import PasswordReset
+    from gigplatform.accounts.service import prune_sign_in_records
+
+    await register(client, LOGIN)
+    await _request(client)
+    clock.advance(days=1, minutes=29)
+    await prune_sign_in_records(session, kit)
+    assert await session.scalar(select(func.count()).select_from(PasswordReset)) == 1
+    clock.advance(minutes=2)
+    await prune_sign_in_records(session, kit)
+    assert await session.scalar(select(func.count()).select_from(PasswordReset)) == 0
