@@ -117,7 +117,7 @@ class MeController(Controller):
         limit: FromQuery[int] = 50,
         offset: FromQuery[int] = 0,
     ) -> NotificationPageOut:
-        limit, offset = min(max(limit, 1), 100), max(offset, 0)
+        limit, offset = min(max(limit, 1), 100), min(max(offset, 0), 1_000_000)  # no offset overflows the DB
         rows, total = await notifications.list_notifications(db_session, principal.user_id, limit=limit, offset=offset)
         unread = await notifications.unread_count(db_session, principal.user_id)
         items = [NotificationOut(n.id, n.kind, n.params, n.created_at, n.read_at) for n in rows]

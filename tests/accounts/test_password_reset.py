@@ -148,6 +148,8 @@ async def test_the_inbox_lists_counts_and_marks_read_only_ones_own(client, notif
     assert (await client.get("/api/me/notifications", headers=bearer(theirs))).json()["unread"] == 1
     await client.post("/api/me/notifications/read", json={"all": True}, headers=bearer(mine))
     assert (await client.get("/api/me/notifications", headers=bearer(mine))).json()["unread"] == 0
+    huge = await client.get("/api/me/notifications?offset=9223372036854775808&limit=0", headers=bearer(mine))
+    assert (huge.status_code, huge.json()["items"], huge.json()["limit"]) == (200, [], 1)
     neither = await client.post("/api/me/notifications/read", json={}, headers=bearer(mine))
     assert_problem(neither, 422, "ids", "ids_or_all")
     assert (await client.get("/api/me/notifications")).status_code == 401
