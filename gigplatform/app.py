@@ -29,7 +29,15 @@ from gigplatform.errors import EXCEPTION_HANDLERS, NotAuthenticated
 from gigplatform.events import FanOut, LogPublisher, Publisher
 from gigplatform.headers import add_security_headers
 from gigplatform.input_guard import guard_input
-from gigplatform.security import AuthenticationMiddleware, Principal, SecurityKit, SessionTokens, require_principal
+from gigplatform.notifications import LogNotifier, Notifier
+from gigplatform.security import (
+    CSRF_COOKIE,
+    AuthenticationMiddleware,
+    Principal,
+    SecurityKit,
+    SessionTokens,
+    require_principal,
+)
 from recruitment.api import CONTROLLERS as RECRUITMENT_CONTROLLERS
 from recruitment.identity import IdentityProvider, provider_from_settings
 
@@ -71,9 +79,13 @@ async def ready(state: State) -> Response[dict[str, Any]]:
 
 
 def create_app(
-    settings: Settings | None = None, clock: Clock | None = None, publisher: Publisher | None = None
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    publisher: Publisher | None = None,
+    notifier: Notifier | None = None,
 ) -> Litestar:
-    """Builds the application; tests pass their own settings, a FakeClock and a RecordingPublisher."""
+    """Builds the application; tests pass their own settings, a FakeClock, a RecordingPublisher and a
+    RecordingNotifier (or swap `app.state.notifier`)."""
     from web import pages  # the page layer plugs in here and nowhere else
 
     settings = settings or Settings.from_env()
@@ -107,6 +119,9 @@ def create_app(
     def provide_identity_provider(state: State) -> IdentityProvider:
         return state.identity_provider
 
+    def provide_notifier(state: State) -> Notifier:
+        return state.notifier
+
     async def start_jobs(app: Litestar) -> None:
         if settings.run_jobs:
             app.state.scheduler = jobs.start_scheduler(app.state)
@@ -121,6 +136,7 @@ def create_app(
         """Hostile input is refused before any handler parses it; pages then get the visitor's language."""
         await pages.set_language(request)
         await guard_input(request)
+        await pages.load_header(request)
 
     state = State(
         {
@@ -133,6 +149,7 @@ def create_app(
             "access_tokens": kit.access_tokens,
             "refresh_session": refresh_session,
             "identity_provider": provider_from_settings(settings),
+            "notifier": notifier or LogNotifier(production=settings.is_production),
         }
     )
     app = Litestar(
@@ -149,12 +166,13 @@ def create_app(
             "kit": Provide(provide_kit, sync_to_thread=False),
             "principal": Provide(provide_principal, sync_to_thread=False),
             "identity_provider": Provide(provide_identity_provider, sync_to_thread=False),
+            "notifier": Provide(provide_notifier, sync_to_thread=False),
         },
         middleware=[DefineMiddleware(AuthenticationMiddleware)],
         before_send=[add_security_headers],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
-            cookie_name="gig_csrf",
+            cookie_name=CSRF_COOKIE,
             cookie_secure=settings.cookie_secure,
             cookie_samesite="lax",
             cookie_httponly=True,

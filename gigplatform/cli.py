@@ -83,8 +83,12 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """Never in production: the demo accounts have passwords printed for anyone to read."""
     from gigplatform import demo
 
+    if os.environ.get("GIG_ENV") == "production":
+        print("refused: the demo creates accounts with known passwords; it never runs under GIG_ENV=production")
+        return 2
     settings = _settings()
     logins, created = asyncio.run(demo.load(settings))
     table = Table(title="demo logins" + ("" if created else " (already loaded)"))

@@ -35,7 +35,9 @@ async def connected(settings: Settings) -> AsyncIterator[tuple[async_sessionmake
 
 async def load(settings: Settings) -> tuple[tuple[DemoLogin, ...], bool]:
     """Creates the demo accounts, then each domain's demo data, unless they exist; returns the logins and whether
-    anything was created."""
+    anything was created. Refuses in production, where its known passwords would be a way in."""
+    if settings.is_production:
+        raise RuntimeError("the demo data never loads under GIG_ENV=production")
     async with connected(settings) as (sessionmaker, kit):
         async with unit_of_work(sessionmaker) as session:
             created = await accounts_demo.load(session, kit)

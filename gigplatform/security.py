@@ -36,6 +36,7 @@ from gigplatform.errors import NotAuthenticated, PermissionDenied
 JWT_ALGORITHM = "HS256"
 ACCESS_COOKIE = "gig_access"
 REFRESH_COOKIE = "gig_refresh"
+CSRF_COOKIE = "gig_csrf"
 REQUIRED_CLAIMS = ("iss", "aud", "exp", "iat", "sub", "role", "jti")
 
 
@@ -192,6 +193,22 @@ def session_cookies(settings: Settings, pair: SessionTokens | None) -> list[Cook
         Cookie(key=ACCESS_COOKIE, value=pair.access_token, max_age=pair.expires_in, **common),
         Cookie(key=REFRESH_COOKIE, value=pair.refresh_token, max_age=pair.refresh_max_age, **common),
     ]
+
+
+def fresh_csrf_cookie(settings: Settings) -> Cookie:
+    """A new CSRF cookie, set whenever the sign-in session changes (sign-in, sign-out), so that a token planted or
+    read before cannot be used after: the form token must match this cookie's value. Same attributes as the CSRF
+    middleware's own cookie (see `create_app`)."""
+    from litestar.middleware.csrf import generate_csrf_token
+
+    return Cookie(
+        key=CSRF_COOKIE,
+        value=generate_csrf_token(secret=settings.secret_key),
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+        path="/",
+    )
 
 
 class AuthenticationMiddleware:

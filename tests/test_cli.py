@@ -81,3 +81,24 @@ def test_production_without_secrets_refuses_to_start(monkeypatch, tmp_path, caps
     with pytest.raises(SystemExit) as exc:
         cli.main(["migrate"])
     assert exc.value.code == 2 and "GIG_SECRET_KEY is required" in capsys.readouterr().out
+
+
+def test_demo_refuses_in_production_and_writes_nothing(monkeypatch, tmp_path, capsys) -> None:
+    """Its accounts have known passwords: under GIG_ENV=production it must not run, even fully configured."""
+    import base64
+
+    database = tmp_path / "prod.db"
+    monkeypatch.setenv("GIG_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("GIG_ENV", "production")
+    monkeypatch.setenv("GIG_SECRET_KEY", "s" * 48)
+    monkeypatch.setenv("GIG_FIELD_KEY", base64.urlsafe_b64encode(b"f" * 32).decode())
+    monkeypatch.setenv("GIG_DATABASE_URL", f"sqlite+aiosqlite:///{database}")
+    monkeypatch.setenv("GIG_ALLOW_SQLITE", "1")
+    assert cli.main(["demo"]) == 2
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "GIG_ENV=production" in out
+    assert not database.exists()
+    from gigplatform.config import Settings
+
+    with pytest.raises(RuntimeError, match="production"):
+        asyncio.run(demo.load(Settings.from_env()))

@@ -109,7 +109,7 @@ async def test_a_recorded_refusal_keeps_its_writes_and_answers_the_error(client,
     await register(client, LOGIN)
     response = await client.post("/api/auth/login", json={"login": LOGIN, "password": "wrong1234"})
     assert_problem(response, 401, "password", "credentials")
-    assert await count(settings, "SELECT count(*) FROM login_failures") == 1  # counted although refused
+    assert await count(settings, "SELECT sum(attempts) FROM login_throttles") == 1  # counted although refused
     assert publisher.topics() == ["account.created", "test.sign_in_attempted"]
 
 

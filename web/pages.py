@@ -15,15 +15,16 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from gigplatform import notifications
 from gigplatform.errors import Problem
-from web import admin, i18n, public, seller, worker
+from gigplatform.security import current_principal
+from web import account, admin, i18n, public, seller, worker
 from web.i18n import _
-from web.rendering import FIELD_MESSAGES, FILTERS, page, sign_in_redirect
+from web.rendering import FILTERS, page, sign_in_redirect
 from web.worker import applications as worker_applications
 
 HERE = Path(__file__).parent
-# FIELD_MESSAGES lives in web.rendering; re-exported here for the catalog test that reads it.
-__all__ = ["FIELD_MESSAGES", "ROUTES", "install", "render_problem_page", "set_language", "template_config"]
+__all__ = ["ROUTES", "install", "load_header", "render_problem_page", "set_language", "template_config"]
 
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
@@ -49,6 +50,15 @@ async def set_language(request: Request[Any, Any, Any]) -> None:
     apply_language(request)
 
 
+async def load_header(request: Request[Any, Any, Any]) -> None:
+    """before_request hook: a signed-in visitor's unread notifications, for the page header (pages only)."""
+    principal = current_principal(request)
+    if principal is None or request.url.path.startswith(("/api/", "/static/")):
+        return
+    async with request.app.state.sessionmaker() as session:
+        request.state.unread = await notifications.unread_count(session, principal.user_id)
+
+
 def render_problem_page(request: Request[Any, Any, Any], problem: Problem) -> Response[Any]:
     apply_language(request)
     if problem.status == 401:
@@ -66,6 +76,7 @@ def render_problem_page(request: Request[Any, Any, Any], problem: Problem) -> Re
 ROUTES = [
     create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False),
     public.ROUTER,
+    account.ROUTER,
     admin.ROUTER,
     worker.ROUTER,
     seller.ROUTER,

@@ -1,5 +1,8 @@
 """Pages anyone may open: the landing page (or, signed in, the home of one's role), sign-in, registration,
-sign-out and the language switch."""
+sign-out, the forgotten-password pages and the language switch.
+
+Every change of sign-in session (sign-in, registration, sign-out) also replaces the CSRF cookie, so a form token
+from before it no longer works after it."""
 
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.accounts import service as accounts
 from gigplatform.db import DbSession, discard
-from gigplatform.errors import DomainError
+from gigplatform.errors import N_, DomainError
+from gigplatform.notifications import AppNotifier
 from gigplatform.security import (
     REFRESH_COOKIE,
     Kit,
@@ -22,6 +26,7 @@ from gigplatform.security import (
     SecurityKit,
     SessionTokens,
     current_principal,
+    fresh_csrf_cookie,
     session_cookies,
 )
 from web import i18n
@@ -29,6 +34,7 @@ from web.admin import home as admin_home
 from web.audience import page_router
 from web.forms import form_page, read_form
 from web.rendering import Form, form_errors, page, safe_next
+from web.rendering import notice as show_notice
 from web.seller import home as seller_home
 from web.worker import home as worker_home
 
@@ -50,15 +56,24 @@ async def home(request: Request[Any, Any, Any], db_session: DbSession) -> Templa
     return await render_home(request, db_session, principal)
 
 
-def _with_session(response: Response[Any], kit: SecurityKit, pair: SessionTokens | None) -> Response[Any]:
-    for cookie in session_cookies(kit.settings, pair):
+def with_session(response: Response[Any], kit: SecurityKit, pair: SessionTokens | None) -> Response[Any]:
+    """The session cookies for `pair` (cleared when None) and a new CSRF cookie: the token is bound to the session."""
+    for cookie in [*session_cookies(kit.settings, pair), fresh_csrf_cookie(kit.settings)]:
         response.set_cookie(cookie)
     return response
 
 
+NOTICES = {
+    "reset": N_("Your password was reset. Please sign in with the new one."),
+}
+
+
 @get("/login", operation_id="page_login")
-async def login_form(request: Request[Any, Any, Any], next: FromQuery[str | None] = None) -> Template:
-    return page("public/login.html", request, next=safe_next(next), values={}, errors={})
+async def login_form(
+    request: Request[Any, Any, Any], next: FromQuery[str | None] = None, notice: FromQuery[str | None] = None
+) -> Template:
+    shown = show_notice(notice, NOTICES)
+    return page("public/login.html", request, next=safe_next(next), values={}, errors={}, notice=shown)
 
 
 @post("/login", operation_id="page_login_submit")
@@ -66,15 +81,17 @@ async def login_submit(request: Request[Any, Any, Any], data: Form, db_session: 
     """Not `form_page`: there a 401 means "sign in first" and leaves the form, while here it is the form's answer
     (the wrong password, counted: `discard` keeps that count)."""
     target = safe_next(data.get("next"))
-    login = data.get("login", "")
     try:
-        pair = await accounts.sign_in(db_session, kit, login=login, password=data.get("password", ""))
+        form = read_form(data, accounts.LoginIn)
+        pair = await accounts.sign_in(db_session, kit, login=form.login, password=form.password)
     except DomainError as exc:
         await discard(db_session, exc)
         status = exc.status if exc.status in (401, 403, 429) else 422
-        errors = form_errors(exc)
-        return page("public/login.html", request, status, next=target, values={"login": login}, errors=errors)
-    return _with_session(Redirect(path=target), kit, pair)
+        values = {"login": data.get("login", "")}
+        answer = page("public/login.html", request, status, next=target, values=values, errors=form_errors(exc))
+        answer.headers.update({k: v for k, v in exc.headers.items() if k == "Retry-After"})
+        return answer
+    return with_session(Redirect(path=target), kit, pair)
 
 
 @get("/register", operation_id="page_register")
@@ -107,7 +124,7 @@ async def register_submit(
         return page("public/register.html", request, status, values=values, errors=errors)
 
     return await form_page(
-        db_session, register, done=lambda pair: _with_session(Redirect(path="/"), kit, pair), again=again
+        db_session, register, done=lambda pair: with_session(Redirect(path="/"), kit, pair), again=again
     )
 
 
@@ -116,7 +133,52 @@ async def logout(request: Request[Any, Any, Any], db_session: DbSession, kit: Ki
     raw = request.cookies.get(REFRESH_COOKIE)
     if raw:
         await accounts.sign_out(db_session, kit.clock, raw)
-    return _with_session(Redirect(path="/"), kit, None)
+    return with_session(Redirect(path="/"), kit, None)
+
+
+@get("/password-reset", operation_id="page_password_reset")
+async def password_reset_form(request: Request[Any, Any, Any]) -> Template:
+    return page("public/password_reset.html", request, values={}, errors={}, sent=False)
+
+
+@post("/password-reset", operation_id="page_password_reset_submit")
+async def password_reset_submit(
+    request: Request[Any, Any, Any], data: Form, db_session: DbSession, kit: Kit, notifier: AppNotifier
+) -> Response[Any]:
+    """Answers the same whether or not the login has an account."""
+
+    async def send() -> None:
+        form = read_form(data, accounts.PasswordResetIn)
+        await accounts.request_password_reset(db_session, kit, notifier, login=form.login)
+
+    async def again(errors: dict[str, str], status: int) -> Response[Any]:
+        values = {"login": data.get("login", "")}
+        return page("public/password_reset.html", request, status, values=values, errors=errors, sent=False)
+
+    def done(_: None) -> Response[Any]:
+        return page("public/password_reset.html", request, values={}, errors={}, sent=True)
+
+    return await form_page(db_session, send, done=done, again=again)
+
+
+@get("/password-reset/confirm", operation_id="page_password_reset_confirm")
+async def password_reset_confirm_form(request: Request[Any, Any, Any], token: FromQuery[str] = "") -> Template:
+    return page("public/password_reset_confirm.html", request, token=token, errors={})
+
+
+@post("/password-reset/confirm", operation_id="page_password_reset_confirm_submit")
+async def password_reset_confirm_submit(
+    request: Request[Any, Any, Any], data: Form, db_session: DbSession, kit: Kit
+) -> Response[Any]:
+    async def confirm() -> accounts.User:
+        form = read_form(data, accounts.PasswordResetConfirmIn)
+        return await accounts.confirm_password_reset(db_session, kit, token=form.token, new_password=form.new_password)
+
+    async def again(errors: dict[str, str], status: int) -> Response[Any]:
+        token = data.get("token", "")
+        return page("public/password_reset_confirm.html", request, status, token=token, errors=errors)
+
+    return await form_page(db_session, confirm, done=lambda _: Redirect(path="/login?notice=reset"), again=again)
 
 
 @get("/lang/{code:str}", operation_id="page_language")
@@ -130,5 +192,18 @@ async def switch_language(
 
 
 ROUTER = page_router(
-    "public", [home, login_form, login_submit, register_form, register_submit, logout, switch_language]
+    "public",
+    [
+        home,
+        login_form,
+        login_submit,
+        register_form,
+        register_submit,
+        logout,
+        password_reset_form,
+        password_reset_submit,
+        password_reset_confirm_form,
+        password_reset_confirm_submit,
+        switch_language,
+    ],
 )

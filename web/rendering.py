@@ -20,41 +20,16 @@ from gigplatform.clock import BUSINESS_TZ
 from gigplatform.errors import DomainError, FieldError, PermissionDenied
 from gigplatform.security import Principal, current_principal
 from web import i18n
-from web.i18n import N_, _
+from web.i18n import _
 
 Form = URLEncodedBody[dict[str, str]]
-
-# Each (field, rule) a form can break, in the visitor's language; anything else falls back to the service's text.
-FIELD_MESSAGES: dict[tuple[str, str], str] = {
-    ("login", "format"): N_("Enter an 11-digit mainland mobile number or an e-mail address."),
-    ("login", "unique"): N_("This login is already registered."),
-    ("login", "too_many_failures"): N_("Too many failed sign-ins for this login. Please try again later."),
-    ("login", "standing"): N_("This account is banned."),
-    ("password", "min_length"): N_("The password needs at least 8 characters."),
-    ("password", "max_length"): N_("The password may have at most 128 characters."),
-    ("password", "letters_and_digits"): N_("The password needs both letters and digits."),
-    ("password", "credentials"): N_("The login or the password is wrong."),
-    ("display_name", "length"): N_("The display name needs 1 to 32 characters."),
-    ("role", "one_of"): N_("Choose whether you join as a freelancer or as a seller."),
-    ("shop_name", "length"): N_("The shop name needs 1 to 64 characters."),
-    ("name", "length"): N_("The shop name needs 1 to 64 characters."),
-    ("permission", "one_of"): N_("Choose a permission."),
-    ("role", "sub_account"): N_("A sub-account cannot open shops of its own."),
-    ("role", "role_required"): N_("Only sellers can open shops."),
-    ("shop_name", "seller_only"): N_("Only sellers register a shop."),
-    ("permission", "one_owner"): N_("A shop has exactly one owner."),
-}
 
 
 def _translated(error: FieldError, messages: dict[tuple[str, str], str] | None) -> str:
     """The form's own words for the rule when it has a table, else the rule's own message (its template marked with
     `N_` where the rule lives) translated, with the same values put in."""
     own = messages or {}
-    message = (
-        own.get((error.field, error.rule))
-        or own.get(("*", error.rule))
-        or FIELD_MESSAGES.get((error.field, error.rule))
-    )
+    message = own.get((error.field, error.rule)) or own.get(("*", error.rule))
     if message:
         return _(message)
     if error.template:
@@ -66,7 +41,7 @@ def _translated(error: FieldError, messages: dict[tuple[str, str], str] | None) 
 def form_errors(exc: DomainError, messages: dict[tuple[str, str], str] | None = None) -> dict[str, str]:
     """Field name -> translated message, for the form that is shown again.
 
-    `messages` is the form's own table, looked up before the shared one: the same (field, rule) can need other
+    `messages` is the form's own table, looked up before the rule's own message: the same (field, rule) can need other
     words on another form (a round *offers* tracks, an applicant *chooses* them). A ("*", rule) key there
     covers that rule on any field.
     """
@@ -82,6 +57,7 @@ def page(name: str, request: Request[Any, Any, Any], status_code: int = 200, **c
             "lang": lang,
             "html_lang": i18n.HTML_LANG[lang],
             "path": request.url.path,
+            "unread": request.state.get("unread", 0),
             **context,
         },
         status_code=status_code,

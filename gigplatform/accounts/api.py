@@ -9,14 +9,22 @@ import uuid
 
 from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
+from gigplatform import notifications
 from gigplatform.accounts import service
 from gigplatform.accounts.schemas import (
+    AcceptedOut,
     LoginIn,
+    MarkReadIn,
     MemberOut,
     MeOut,
+    NotificationOut,
+    NotificationPageOut,
+    PasswordChangeIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
     PermissionIn,
     RefreshIn,
     RegisteredOut,
@@ -28,7 +36,11 @@ from gigplatform.accounts.schemas import (
 )
 from gigplatform.accounts.service import ShopMember, ShopPermission, User
 from gigplatform.db import DbSession
+from gigplatform.errors import N_, InvalidInput
+from gigplatform.notifications import AppNotifier
 from gigplatform.security import CurrentPrincipal, Kit, SessionTokens, authenticated, seller_only
+
+RESET_SENT = "If this login has an account, a link to reset its password is on its way."
 
 
 def _pair(tokens: SessionTokens) -> TokenPairOut:
@@ -64,6 +76,20 @@ class AuthController(Controller):
     async def logout(self, data: JSONBody[RefreshIn], db_session: DbSession, kit: Kit) -> None:
         await service.sign_out(db_session, kit.clock, data.refresh_token)
 
+    @post("/password-reset", operation_id="requestPasswordReset", status_code=HTTP_202_ACCEPTED)
+    async def password_reset(
+        self, data: JSONBody[PasswordResetIn], db_session: DbSession, kit: Kit, notifier: AppNotifier
+    ) -> AcceptedOut:
+        """The same answer whether or not the login has an account."""
+        await service.request_password_reset(db_session, kit, notifier, login=data.login)
+        return AcceptedOut(RESET_SENT)
+
+    @post("/password-reset/confirm", operation_id="confirmPasswordReset", status_code=HTTP_204_NO_CONTENT)
+    async def password_reset_confirm(
+        self, data: JSONBody[PasswordResetConfirmIn], db_session: DbSession, kit: Kit
+    ) -> None:
+        await service.confirm_password_reset(db_session, kit, token=data.token, new_password=data.new_password)
+
 
 class MeController(Controller):
     path = "/api/me"
@@ -74,6 +100,37 @@ class MeController(Controller):
     async def me(self, db_session: DbSession, principal: CurrentPrincipal) -> MeOut:
         user = await service.get_user(db_session, principal.user_id)
         return MeOut(user.id, user.login, user.display_name, user.role.value, user.standing.value, user.created_at)
+
+    @post("/password", operation_id="changePassword", status_code=HTTP_200_OK)
+    async def change_password(
+        self, data: JSONBody[PasswordChangeIn], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+    ) -> TokenPairOut:
+        """Every other session of the account is closed; the caller gets a fresh pair."""
+        fields = {f: getattr(data, f) for f in data.__struct_fields__}
+        return _pair(await service.change_password(db_session, kit, principal, **fields))
+
+    @get("/notifications", operation_id="listNotifications")
+    async def notifications(
+        self,
+        db_session: DbSession,
+        principal: CurrentPrincipal,
+        limit: FromQuery[int] = 50,
+        offset: FromQuery[int] = 0,
+    ) -> NotificationPageOut:
+        limit, offset = min(max(limit, 1), 100), min(max(offset, 0), 1_000_000)  # no offset overflows the DB
+        rows, total = await notifications.list_notifications(db_session, principal.user_id, limit=limit, offset=offset)
+        unread = await notifications.unread_count(db_session, principal.user_id)
+        items = [NotificationOut(n.id, n.kind, n.params, n.created_at, n.read_at) for n in rows]
+        return NotificationPageOut(items, total, unread, limit, offset)
+
+    @post("/notifications/read", operation_id="markNotificationsRead", status_code=HTTP_204_NO_CONTENT)
+    async def mark_read(
+        self, data: JSONBody[MarkReadIn], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+    ) -> None:
+        if data.all == (data.ids is not None):
+            raise InvalidInput(N_("Give either ids or all."), field="ids", rule="ids_or_all")
+        ids = None if data.all else data.ids
+        await notifications.mark_read(db_session, principal.user_id, ids, kit.clock.now())
 
 
 class ShopController(Controller):

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gigplatform.db import Base, UUIDPrimaryKey, str_enum
@@ -64,14 +64,28 @@ class RefreshToken(UUIDPrimaryKey, Base):
     revoked_at: Mapped[datetime | None]
 
 
-class LoginFailure(UUIDPrimaryKey, Base):
-    """A failed sign-in for one login (stored as a keyed hash), counted within a window to answer 429."""
+class LoginThrottle(Base):
+    """Attempts counted against one key (a keyed hash of the normalised login, per purpose: sign-in, password-reset
+    requests) within a window that starts at its first attempt. One row per key, so the database decides each claim
+    in one statement (`throttle.claim_attempt`)."""
 
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_key_time", "login_key", "failed_at"),)
+    __tablename__ = "login_throttles"
 
-    login_key: Mapped[str] = mapped_column(String(64))
-    failed_at: Mapped[datetime]
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int]
+    window_started_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class PasswordReset(UUIDPrimaryKey, Base):
+    """A one-time password-reset token, stored hashed; used, or replaced by a newer request, it is spent."""
+
+    __tablename__ = "password_resets"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    spent_at: Mapped[datetime | None]
 
 
 class Shop(UUIDPrimaryKey, Base):

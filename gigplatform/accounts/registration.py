@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gigplatform.accounts.models import Role, User
 from gigplatform.accounts.shops import add_shop
 from gigplatform.accounts.users import add_user, check_shop_name
-from gigplatform.errors import InvalidInput
+from gigplatform.errors import N_, InvalidInput
 from gigplatform.events import record_event
 from gigplatform.security import SecurityKit
 
@@ -29,9 +29,9 @@ async def register_user(
 ) -> User:
     """Self-service registration as a worker or a seller; a taken login is a 409 (see `users.add_user`)."""
     if role not in SELF_SERVICE_ROLES:
-        raise InvalidInput("Role must be worker or seller.", field="role", rule="one_of")
+        raise InvalidInput(N_("Choose whether you join as a freelancer or as a seller."), field="role", rule="one_of")
     if shop_name is not None and role != Role.SELLER:
-        raise InvalidInput("Only sellers register a shop.", field="shop_name", rule="seller_only")
+        raise InvalidInput(N_("Only sellers register a shop."), field="shop_name", rule="seller_only")
     shop = check_shop_name(shop_name) if shop_name else None
     now = kit.clock.now()
     user = await add_user(

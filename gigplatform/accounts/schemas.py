@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
@@ -77,3 +77,44 @@ class MemberOut(msgspec.Struct):
     display_name: str
     permission: str
     created_at: datetime
+
+
+class PasswordResetIn(msgspec.Struct):
+    login: str
+
+
+class PasswordResetConfirmIn(msgspec.Struct):
+    token: str
+    new_password: str
+
+
+class PasswordChangeIn(msgspec.Struct):
+    current_password: str
+    new_password: str
+
+
+class AcceptedOut(msgspec.Struct):
+    detail: str
+
+
+class NotificationOut(msgspec.Struct):
+    id: uuid.UUID
+    kind: str
+    params: dict[str, Any]
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationPageOut(msgspec.Struct):
+    items: list[NotificationOut]
+    total: int
+    unread: int
+    limit: int
+    offset: int
+
+
+class MarkReadIn(msgspec.Struct):
+    """Either `ids` (of the caller's notifications) or `all: true`."""
+
+    ids: list[uuid.UUID] | None = None
+    all: bool = False

@@ -4,6 +4,8 @@ Other domains, `web` and the wiring import this module only, never the inner one
 - `users`: what a login, password and name must be; admins; finding accounts; standing and the admin's counts.
 - `registration`: self-service sign-up (a seller may open their first shop at once).
 - `sign_in`: the throttled password check, refresh-token rotation with reuse detection, sign-out, pruning.
+- `throttle`: attempts per login counted by the database (failed sign-ins, reset requests).
+- `passwords`: changing a password, and resetting a forgotten one with a one-time token.
 - `shops`: shops, sub-accounts, `access_shop` and the `shop_permission` dependency.
 - `jobs`: `JOBS`, the timed jobs of accounts.
 
@@ -15,8 +17,22 @@ from __future__ import annotations
 
 from gigplatform.accounts.jobs import JOBS
 from gigplatform.accounts.models import LoginKind, Role, Shop, ShopMember, ShopPermission, Standing, User
+from gigplatform.accounts.passwords import (
+    RESET_TOKEN_MINUTES,
+    change_password,
+    confirm_password_reset,
+    request_password_reset,
+)
 from gigplatform.accounts.registration import SELF_SERVICE_ROLES, register_user
-from gigplatform.accounts.schemas import LoginIn, RegisterIn, ShopIn, SubAccountIn
+from gigplatform.accounts.schemas import (
+    LoginIn,
+    PasswordChangeIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
+    RegisterIn,
+    ShopIn,
+    SubAccountIn,
+)
 from gigplatform.accounts.shops import (
     PERMISSION_GRANTS,
     ShopAccess,
@@ -55,10 +71,14 @@ __all__ = [
     "PASSWORD_MAX",
     "PASSWORD_MIN",
     "PERMISSION_GRANTS",
+    "RESET_TOKEN_MINUTES",
     "SELF_SERVICE_ROLES",
     "SHOP_NAME_MAX",
     "LoginIn",
     "LoginKind",
+    "PasswordChangeIn",
+    "PasswordResetConfirmIn",
+    "PasswordResetIn",
     "RegisterIn",
     "Role",
     "Shop",
@@ -71,10 +91,12 @@ __all__ = [
     "User",
     "access_shop",
     "add_sub_account",
+    "change_password",
     "change_sub_account",
     "check_display_name",
     "check_password",
     "check_shop_name",
+    "confirm_password_reset",
     "count_users",
     "create_admin",
     "create_shop",
@@ -89,6 +111,7 @@ __all__ = [
     "register_user",
     "remove_sub_account",
     "rename_shop",
+    "request_password_reset",
     "rotate_refresh_token",
     "set_standing",
     "shop_permission",

@@ -18,7 +18,7 @@ from gigplatform.accounts.models import Role, Shop, ShopMember, ShopPermission, 
 from gigplatform.accounts.users import add_user, check_shop_name, close_sessions
 from gigplatform.clock import Clock
 from gigplatform.db import DbSession, uuid7
-from gigplatform.errors import InvalidInput, NotFound, PermissionDenied
+from gigplatform.errors import N_, InvalidInput, NotFound, PermissionDenied
 from gigplatform.events import record_event
 from gigplatform.security import CurrentPrincipal, Passwords, Principal
 
@@ -51,13 +51,13 @@ def add_shop(session: AsyncSession, now: datetime, owner_id: uuid.UUID, name: st
 async def create_shop(session: AsyncSession, clock: Clock, principal: Principal, *, name: str) -> Shop:
     """A seller account that is not another shop's sub-account opens a shop and becomes its owner."""
     if principal.role != Role.SELLER:
-        raise PermissionDenied("Only sellers open shops.", field="role", rule="role_required")
+        raise PermissionDenied(N_("Only sellers can open shops."), field="role", rule="role_required")
     shop_name = check_shop_name(name, field="name")
     sub = await session.scalar(
         select(ShopMember.id).where(ShopMember.user_id == principal.user_id, ShopMember.permission != "owner")
     )
     if sub is not None:
-        raise PermissionDenied("A sub-account cannot open shops of its own.", field="role", rule="sub_account")
+        raise PermissionDenied(N_("A sub-account cannot open shops of its own."), field="role", rule="sub_account")
     return add_shop(session, clock.now(), principal.user_id, shop_name)
 
 
@@ -133,11 +133,9 @@ def _sub_permission(raw: str) -> ShopPermission:
     try:
         permission = ShopPermission(raw)
     except ValueError as exc:
-        raise InvalidInput(
-            "Permission must be billing, configuration or read_only.", field="permission", rule="one_of"
-        ) from exc
+        raise InvalidInput(N_("Choose a permission."), field="permission", rule="one_of") from exc
     if permission == ShopPermission.OWNER:
-        raise InvalidInput("A shop has exactly one owner.", field="permission", rule="one_owner")
+        raise InvalidInput(N_("A shop has exactly one owner."), field="permission", rule="one_owner")
     return permission
 
 

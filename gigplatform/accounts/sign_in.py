@@ -11,41 +11,54 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigplatform.accounts.models import LoginFailure, RefreshToken, Standing, User
-from gigplatform.accounts.users import find_user_by_login
+from gigplatform.accounts.models import PasswordReset, RefreshToken, Standing, User
+from gigplatform.accounts.throttle import Claim, Locked, claim_attempt, clear_attempts, prune_attempts
+from gigplatform.accounts.users import find_user_by_login, login_key_text
 from gigplatform.clock import Clock
-from gigplatform.errors import NotAuthenticated, PermissionDenied, TooManyRequests
+from gigplatform.errors import N_, DomainError, NotAuthenticated, PermissionDenied, TooManyRequests
 from gigplatform.security import Principal, SecurityKit, SessionTokens, hash_token, keyed_hash, new_opaque_token
 
 
-def _login_key(kit: SecurityKit, login: str) -> str:
-    return keyed_hash(kit.settings.secret_key, "login:" + (login or "").strip().lower())
+def login_key(kit: SecurityKit, login: str, purpose: str = "login") -> str:
+    """The throttle key of a login for one purpose: a keyed hash of the normalised login, so every spelling of one
+    number counts against one limit and the table holds no login in the clear."""
+    return keyed_hash(kit.settings.secret_key, f"{purpose}:{login_key_text(login)}")
 
 
-def _failure_window(kit: SecurityKit) -> timedelta:
+def failure_window(kit: SecurityKit) -> timedelta:
     return timedelta(minutes=kit.settings.login_failure_window_minutes)
 
 
-async def _check_throttle(session: AsyncSession, kit: SecurityKit, key: str, now: datetime) -> None:
-    window = _failure_window(kit)
-    count, oldest = (
-        await session.execute(
-            select(func.count(), func.min(LoginFailure.failed_at)).where(
-                LoginFailure.login_key == key, LoginFailure.failed_at > now - window
-            )
-        )
-    ).one()
-    if count >= kit.settings.login_max_failures:
-        retry_after = int(((oldest + window) - now).total_seconds()) + 1
+async def claim_sign_in_attempt(session: AsyncSession, kit: SecurityKit, key: str) -> Claim:
+    """One attempt at this login's password, or a 429 saying for how long (`Retry-After`, `retry_after_seconds`)."""
+    claim = await claim_attempt(
+        session, key, kit.clock.now(), limit=kit.settings.login_max_failures, window=failure_window(kit)
+    )
+    if isinstance(claim, Locked):
         raise TooManyRequests(
-            "Too many failed sign-ins for this login; try again later.",
-            retry_after=retry_after,
+            N_("Too many failed sign-ins for this login. Please try again in %(minutes)s minutes."),
+            retry_after=claim.retry_after_seconds,
             field="login",
             rule="too_many_failures",
+            params={"minutes": claim.minutes},
+            extra={"retry_after_seconds": claim.retry_after_seconds},
         )
+    return claim
+
+
+def wrong_password(field: str, claim: Claim, error: type[DomainError] = NotAuthenticated) -> DomainError:
+    """The refusal of a wrong password, saying how many tries are left; `.recorded()`, so the attempt counts.
+    `error` is 401 at sign-in, 422 for a signed-in user's current password."""
+    return error(
+        N_("The login or the password is wrong. Tries left: %(attempts_left)s."),
+        field=field,
+        rule="credentials",
+        params={"attempts_left": claim.attempts_left},
+        extra={"attempts_left": claim.attempts_left},
+    ).recorded()
 
 
 async def _issue_pair(session: AsyncSession, kit: SecurityKit, user: User, family_id: uuid.UUID) -> SessionTokens:
@@ -63,29 +76,29 @@ async def _issue_pair(session: AsyncSession, kit: SecurityKit, user: User, famil
 
 
 async def sign_in(session: AsyncSession, kit: SecurityKit, *, login: str, password: str) -> SessionTokens:
-    """Checks the password, throttled per login; a success starts a new refresh-token family.
+    """Checks the password, at most `login_max_failures` times per login and window; a success clears the count and
+    starts a new refresh-token family, and redoes a hash made with older parameters.
 
-    A wrong password is counted and then refused (`.recorded()`: the count must survive the refusal)."""
-    now = kit.clock.now()
-    key = _login_key(kit, login)
-    await _check_throttle(session, kit, key, now)
+    The attempt is claimed before the password is checked (`claim_sign_in_attempt`: one statement, so concurrent
+    guesses cannot overtake the limit); a wrong password keeps the claim (`.recorded()`). The claimed row stays
+    locked until the request's transaction ends, so one login's attempts queue behind each other."""
+    key = login_key(kit, login)
+    claim = await claim_sign_in_attempt(session, kit, key)
     user = await find_user_by_login(session, login)
-    if not kit.passwords.verify(user.password_hash if user else None, password or ""):
-        # failures older than the window no longer count: drop them, so the table stays small under attack
-        await session.execute(
-            delete(LoginFailure).where(
-                LoginFailure.login_key == key, LoginFailure.failed_at <= now - _failure_window(kit)
-            )
-        )
-        session.add(LoginFailure(login_key=key, failed_at=now))
-        raise NotAuthenticated("The login or the password is wrong.", field="password", rule="credentials").recorded()
+    if not await kit.passwords.verify_async(user.password_hash if user else None, password or ""):
+        raise wrong_password("password", claim)
     assert user is not None
     if user.standing == Standing.BANNED:
-        raise PermissionDenied("This account is banned.", field="login", rule="standing")
-    await session.execute(delete(LoginFailure).where(LoginFailure.login_key == key))
+        raise PermissionDenied(N_("This account is banned."), field="login", rule="standing")
+    await clear_attempts(session, key)
     if kit.passwords.needs_rehash(user.password_hash):
-        user.password_hash = kit.passwords.hash(password)
-    user.last_login_at = now
+        user.password_hash = await kit.passwords.hash_async(password)
+    user.last_login_at = kit.clock.now()
+    return await issue_session(session, kit, user)
+
+
+async def issue_session(session: AsyncSession, kit: SecurityKit, user: User) -> SessionTokens:
+    """A new sign-in session (refresh-token family) for the user."""
     return await _issue_pair(session, kit, user, family_id=uuid.uuid4())
 
 
@@ -145,9 +158,10 @@ async def sign_out(session: AsyncSession, clock: Clock, raw: str) -> None:
 
 
 async def prune_sign_in_records(session: AsyncSession, kit: SecurityKit) -> int:
-    """Deletes refresh tokens a day past expiry (reuse of an expired token no longer needs detecting) and failed
-    sign-ins older than the counting window. Idempotent; returns how many rows went. Run by `JOBS`."""
+    """Deletes refresh tokens and password-reset tokens a day past expiry (reuse of an expired token no longer needs
+    detecting) and the attempt counts whose window is over. Idempotent; returns how many rows went. Run by `JOBS`."""
     now = kit.clock.now()
     tokens = await session.execute(delete(RefreshToken).where(RefreshToken.expires_at < now - timedelta(days=1)))
-    failures = await session.execute(delete(LoginFailure).where(LoginFailure.failed_at <= now - _failure_window(kit)))
-    return (tokens.rowcount or 0) + (failures.rowcount or 0)
+    resets = await session.execute(delete(PasswordReset).where(PasswordReset.expires_at < now - timedelta(days=1)))
+    throttles = await prune_attempts(session, now, failure_window(kit))
+    return (tokens.rowcount or 0) + (resets.rowcount or 0) + throttles

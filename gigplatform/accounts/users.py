@@ -8,6 +8,7 @@ concurrent registration becomes the same 409 as the pre-check while the caller's
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from datetime import datetime
 
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.accounts.models import LoginKind, RefreshToken, Role, Standing, User
 from gigplatform.db import uuid7
-from gigplatform.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gigplatform.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 from gigplatform.events import record_event
 from gigplatform.security import Passwords, Principal, SecurityKit
 
@@ -47,42 +48,72 @@ def normalize_login(raw: str) -> tuple[str, LoginKind]:
     if "@" in value and EMAIL_RE.match(value) and len(value) <= 254:
         return value.lower(), LoginKind.EMAIL
     raise InvalidInput(
-        "Login must be a mainland mobile number (11 digits) or an e-mail address.", field="login", rule="format"
+        N_("Enter an 11-digit mainland mobile number or an e-mail address."), field="login", rule="format"
     )
 
 
-def check_password(password: str) -> None:
+def login_key_text(raw: str) -> str:
+    """What one person's login is, for counting their failed sign-ins: the normalised login, so every spelling of
+    a number (`+86 139-1234-5678`, ` 13912345678 `) is the same key; a login that is neither, trimmed and
+    lower-cased."""
+    try:
+        return normalize_login(raw)[0]
+    except InvalidInput:
+        return (raw or "").strip().lower()
+
+
+def check_password(password: str, field: str = "password") -> None:
     if len(password) < PASSWORD_MIN:
-        raise InvalidInput(f"Password must be at least {PASSWORD_MIN} characters.", field="password", rule="min_length")
-    if len(password) > PASSWORD_MAX:
-        raise InvalidInput(f"Password must be at most {PASSWORD_MAX} characters.", field="password", rule="max_length")
-    if not (re.search(r"[A-Za-z]", password) and re.search(r"\d", password)):
         raise InvalidInput(
-            "Password must contain both letters and digits.", field="password", rule="letters_and_digits"
+            N_("The password needs at least %(limit)s characters."),
+            field=field,
+            rule="min_length",
+            params={"limit": PASSWORD_MIN},
         )
+    if len(password) > PASSWORD_MAX:
+        raise InvalidInput(
+            N_("The password may have at most %(limit)s characters."),
+            field=field,
+            rule="max_length",
+            params={"limit": PASSWORD_MAX},
+        )
+    if not (re.search(r"[A-Za-z]", password) and re.search(r"\d", password)):
+        raise InvalidInput(N_("The password needs both letters and digits."), field=field, rule="letters_and_digits")
+
+
+# Unicode categories no one can see: controls (Cc), format characters (Cf: zero-width spaces and joiners, bidi
+# overrides and isolates), surrogates, private use, and the line/paragraph separators.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+
+
+def _visible_name(raw: str, field: str, limit: int, length_message: str) -> str:
+    """A name as people will see it: trimmed, 1 to `limit` characters, with no invisible character anywhere (a
+    bidi override inside a name can make it read as another one)."""
+    name = (raw or "").strip()
+    if any(unicodedata.category(ch) in _INVISIBLE for ch in name):
+        raise InvalidInput(
+            N_("Use visible characters only: no control, zero-width or text-direction characters."),
+            field=field,
+            rule="visible_characters",
+        )
+    if not name or len(name) > limit:
+        raise InvalidInput(length_message, field=field, rule="length", params={"limit": limit})
+    return name
 
 
 def check_display_name(raw: str) -> str:
-    name = (raw or "").strip()
-    if not name or len(name) > DISPLAY_NAME_MAX:
-        raise InvalidInput(
-            f"Display name must be 1 to {DISPLAY_NAME_MAX} characters.", field="display_name", rule="length"
-        )
-    return name
+    return _visible_name(raw, "display_name", DISPLAY_NAME_MAX, N_("The display name needs 1 to %(limit)s characters."))
 
 
 def check_shop_name(raw: str, field: str = "shop_name") -> str:
-    name = (raw or "").strip()
-    if not name or len(name) > SHOP_NAME_MAX:
-        raise InvalidInput(f"Shop name must be 1 to {SHOP_NAME_MAX} characters.", field=field, rule="length")
-    return name
+    return _visible_name(raw, field, SHOP_NAME_MAX, N_("The shop name needs 1 to %(limit)s characters."))
 
 
 # --- making and finding accounts --------------------------------------------------------------------------------
 
 
 def _login_taken() -> Conflict:
-    return Conflict("This login is already registered.", field="login", rule="unique")
+    return Conflict(N_("This login is already registered."), field="login", rule="unique")
 
 
 async def add_user(
@@ -109,7 +140,7 @@ async def add_user(
         login=normalized,
         login_kind=kind,
         display_name=name,
-        password_hash=passwords.hash(password),
+        password_hash=await passwords.hash_async(password),
         role=role,
         standing=Standing.GOOD,
         created_at=now,

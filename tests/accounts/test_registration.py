@@ -76,3 +76,33 @@ async def test_bad_registrations_name_the_field_and_rule_and_write_nothing(
 async def test_edge_lengths_are_accepted(client) -> None:
     await register(client, "13912345678", password="a" * 7 + "1", display_name="长" * 32)
     await register(client, "13912345679", role="seller", shop_name="店" * 64, password="a1" * 64)
+
+
+INVISIBLE_NAMES = [
+    "\u200b\u200b\u200b",  # zero-width spaces only
+    "\u202e\u202d",  # bidi overrides only
+    "\x07\x1b",  # control characters only
+    "\u2066\u2069",  # bidi isolates only
+    "李\u202e娜",  # an override inside a name can make it read as another
+    "Anna\u200dLi",  # a zero-width joiner inside
+    "小\u2028王",  # a line separator inside
+]
+
+
+@pytest.mark.parametrize("name", INVISIBLE_NAMES)
+async def test_names_with_invisible_characters_are_refused(client, name) -> None:
+    body = {"login": "13912345678", "password": "abc12345", "display_name": name, "role": "worker"}
+    assert_problem(await client.post("/api/auth/register", json=body), 422, "display_name", "visible_characters")
+    seller = {**body, "display_name": "白小姐", "role": "seller", "shop_name": name}
+    assert_problem(await client.post("/api/auth/register", json=seller), 422, "shop_name", "visible_characters")
+    tokens = await sign_in(client, (await register(client, "13800000001", role="seller"))["login"])
+    shop = await client.post("/api/shops", json={"name": name}, headers=bearer(tokens))
+    assert_problem(shop, 422, "name", "visible_characters")
+
+
+@pytest.mark.parametrize("name", ["李 娜", "Anna Li", "小白 数码旗舰店", "O'Brien-Wang", "王\u3000芳"])
+async def test_ordinary_names_with_spaces_are_kept(client, name) -> None:
+    created = await register(client, "13800000001", role="seller", display_name=name, shop_name=name)
+    tokens = await sign_in(client, created["login"])
+    assert (await client.get("/api/me", headers=bearer(tokens))).json()["display_name"] == name
+    assert [s["name"] for s in (await client.get("/api/shops", headers=bearer(tokens))).json()] == [name]

@@ -235,23 +235,26 @@ def test_password_hashes_are_argon2id() -> None:
     assert time.perf_counter() - start < 5
 
 
-async def test_old_failures_are_pruned(client, clock, session) -> None:
+async def test_old_failures_stop_counting_when_the_window_is_over(client, clock, session) -> None:
+    """One row per login: a failure after the window starts the count again instead of piling up rows."""
     from sqlalchemy import func, select
 
-    from gigplatform.accounts.models import LoginFailure
+    from gigplatform.accounts.models import LoginThrottle
 
     bad = {"login": "13912345678", "password": "wrong1234"}
     for _ in range(4):
         await client.post("/api/auth/login", json=bad)
     clock.advance(minutes=16)
-    await client.post("/api/auth/login", json=bad)
-    assert await session.scalar(select(func.count()).select_from(LoginFailure)) == 1
+    again = await client.post("/api/auth/login", json=bad)
+    assert assert_problem(again, 401, "password", "credentials")["attempts_left"] == 4
+    assert await session.scalar(select(func.count()).select_from(LoginThrottle)) == 1
+    assert await session.scalar(select(LoginThrottle.attempts)) == 1
 
 
 async def test_the_pruning_job_removes_only_dead_sign_in_records(client, clock, session, kit) -> None:
     from sqlalchemy import func, select
 
-    from gigplatform.accounts.models import LoginFailure, RefreshToken
+    from gigplatform.accounts.models import LoginThrottle, RefreshToken
     from gigplatform.accounts.service import prune_sign_in_records
 
     await register(client, "13912345678")
@@ -264,6 +267,6 @@ async def test_the_pruning_job_removes_only_dead_sign_in_records(client, clock, 
     assert await prune_sign_in_records(session, kit) == 2  # the expired token and the stale failure
     await session.commit()
     assert await session.scalar(select(func.count()).select_from(RefreshToken)) == 1
-    assert await session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+    assert await session.scalar(select(func.count()).select_from(LoginThrottle)) == 0
     assert (await client.post("/api/auth/refresh", json={"refresh_token": fresh["refresh_token"]})).status_code == 200
     assert (await client.post("/api/auth/refresh", json={"refresh_token": old["refresh_token"]})).status_code == 401

@@ -58,7 +58,7 @@ def test_worker_registers_and_signs_in_in_chinese(page: Page, server: str, scree
     page.get_by_role("link", name="登录", exact=True).click()
     expect(page).to_have_url(re.compile(r"/login$"))
     sign_in(page, "13912345678", "wrong-password-1", "手机号或邮箱", "密码", "登录")
-    expect(page.locator("#e-password")).to_have_text("账号或密码错误。")
+    expect(page.locator("#e-password")).to_have_text("账号或密码错误。还可尝试 4 次。")
     expect(page.get_by_label("手机号或邮箱", exact=True)).to_have_value("13912345678")
 
     sign_in(page, "13912345678", PASSWORD, "手机号或邮箱", "密码", "登录")
@@ -98,7 +98,7 @@ def test_seller_registers_and_signs_in_in_english(page: Page, server: str, scree
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.locator("header").get_by_role("link", name="Sign in", exact=True).click()
     sign_in(page, "lily.chen@example.com", "not-her-password-9", "Mobile number or e-mail", "Password", "Sign in")
-    expect(page.locator("#e-password")).to_have_text("The login or the password is wrong.")
+    expect(page.locator("#e-password")).to_have_text("The login or the password is wrong. Tries left: 4.")
 
     sign_in(page, "lily.chen@example.com", PASSWORD, "Mobile number or e-mail", "Password", "Sign in")
     expect(page).to_have_url(f"{server}/")

@@ -17,7 +17,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from gigplatform.accounts.models import Role, ShopPermission, Standing
-from web import i18n, pages
+from web import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "web" / "templates"
@@ -102,12 +102,30 @@ def test_template_texts_are_in_the_chinese_catalog() -> None:
     assert missing == [], f"template texts missing from zh_Hans (run `make messages`): {missing}"
 
 
-def test_form_error_messages_are_translated() -> None:
-    """FIELD_MESSAGES go through `_()` only at run time, so check they reach the catalog and come out Chinese."""
+def test_rule_messages_come_out_chinese_with_their_values() -> None:
+    """The pages show a rule's own message (marked `N_` where the rule lives) translated at run time, with its values
+    put in: each accounts rule's words reach the catalog and come out Chinese, with the limit in them."""
+    from gigplatform.accounts import service as accounts
+    from gigplatform.errors import DomainError
+
     zh = i18n.catalog("zh")
-    for message in set(pages.FIELD_MESSAGES.values()):
-        assert message in message_ids(po("zh_Hans")), f"missing from zh_Hans: {message!r}"
-        assert HAN.search(zh.gettext(message)), f"not translated at run time: {message!r}"
+    refusals = [
+        lambda: accounts.normalize_login("123"),
+        lambda: accounts.check_password("abc1"),
+        lambda: accounts.check_password("a1" * 100),
+        lambda: accounts.check_password("abcdefgh"),
+        lambda: accounts.check_display_name(""),
+        lambda: accounts.check_display_name("\u202e"),
+        lambda: accounts.check_shop_name("x" * 65),
+    ]
+    for refuse in refusals:
+        with pytest.raises(DomainError) as caught:
+            refuse()
+        (error,) = caught.value.errors
+        assert error.template in message_ids(po("zh_Hans")), error.template
+        words = zh.gettext(error.template) % (error.params or {})
+        assert HAN.search(words), words
+        assert all(str(v) in words for v in (error.params or {}).values()), words
 
 
 def test_enum_words_cover_the_models_and_are_translated() -> None:
