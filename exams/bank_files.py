@@ -26,7 +26,7 @@ from exams.bank import (
 )
 from exams.models import Question, QuestionType, QuestionVersion
 from gigplatform.clock import Clock
-from gigplatform.errors import FieldError, InvalidInput
+from gigplatform.errors import N_, FieldError, InvalidInput
 from gigplatform.security import Principal
 
 BANK_FORMAT = "gigplatform-question-bank"
@@ -97,12 +97,20 @@ def parse_json_bank(body: bytes) -> list[Any]:
     raise InvalidInput(f'Expected {{"format": "{BANK_FORMAT}", "questions": [...]}}.', field="body", rule="format")
 
 
+def decode_csv(body: bytes) -> str:
+    """UTF-8 (with or without a BOM), else GB18030: what Excel on Chinese Windows saves as "CSV" (GBK, code page
+    936, is a subset of GB18030). Valid UTF-8 is tried first: Chinese text in GBK is almost never valid UTF-8."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InvalidInput(N_("The CSV file must be UTF-8 or GBK (GB18030)."), field="body", rule="encoding")
+
+
 def parse_csv_bank(body: bytes) -> list[Any]:
     """CSV rows in the export's columns; options in option_a.., the correct keys in `correct` ("A" or "A,C")."""
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("The CSV file must be UTF-8.", field="body", rule="encoding") from exc
+    text = decode_csv(body)
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("code", "category", "type", "prompt", "correct") if c not in (reader.fieldnames or [])]
     if missing:

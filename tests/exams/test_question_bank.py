@@ -338,3 +338,45 @@ async def test_the_demo_bank_imports_whole(client, admin) -> None:
     assert {q["type"] for q in page["items"]} == {"single", "multiple", "true_false", "scenario"}
     again = (await client.post(f"{URL}/import", content=BANK_FILE.read_bytes(), headers=headers)).json()
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, report["created"])
+
+
+def chinese_csv() -> str:
+    """A bank file as a person writes it in Excel: Chinese in the prompt, the options and the explanation."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["code", "category", "type", "difficulty", "prompt", "option_a", "option_b", "correct", "explanation"]
+    )
+    writer.writerow(
+        [
+            "gbk-001",
+            "platform_rules",
+            "single",
+            "1",
+            "买家索要微信号时，客服应？",
+            "发给他",
+            "婉拒",
+            "B",
+            "站外联系违规",
+        ]
+    )
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8", "utf-8-sig"])
+async def test_csv_import_reads_what_excel_on_chinese_windows_writes(client, admin, encoding) -> None:
+    """Excel on Chinese Windows saves "CSV" in GBK (code page 936); UTF-8 with or without a BOM reads as before."""
+    headers = {**admin, "content-type": "text/csv"}
+    response = await client.post(f"{URL}/import", content=chinese_csv().encode(encoding), headers=headers)
+    assert response.status_code == 200, response.text
+    assert (response.json()["created"], response.json()["rejected"]) == (1, [])
+    (question,) = (await client.get(URL, params={"q": "gbk-001"}, headers=admin)).json()["items"]
+    assert question["prompt"] == "买家索要微信号时，客服应？" and question["explanation"] == "站外联系违规"
+    assert [o["text"] for o in question["options"]] == ["发给他", "婉拒"]
+
+
+async def test_csv_import_refuses_an_encoding_it_cannot_read(client, admin) -> None:
+    utf16 = chinese_csv().encode("utf-16")  # Excel's "Unicode text": neither UTF-8 nor GB18030
+    response = await client.post(f"{URL}/import", content=utf16, headers={**admin, "content-type": "text/csv"})
+    assert_problem(response, 422, "body", "encoding")
+    assert "GBK" in response.json()["detail"]

@@ -368,10 +368,17 @@ async def test_bad_import_files_are_shown_on_the_form(client, session, kit) -> N
     assert shown(IMPORT_MESSAGES[("body", "json")]) in not_json.text and "bank.json" in not_json.text
     wrong_header = await upload(client, "bank.csv", "编号,题目\n1,2\n".encode())
     assert wrong_header.status_code == 422 and shown(IMPORT_MESSAGES[("body", "columns")]) in wrong_header.text
-    not_utf8 = await upload(
-        client, "bank.csv", "code,category,type,prompt,correct\n".encode("gbk") + "题".encode("gbk")
+    # GBK, what Excel on Chinese Windows writes, is read (issue 16); UTF-16 ("Unicode text") is not
+    gbk = await upload(
+        client,
+        "bank.csv",
+        "code,category,type,difficulty,prompt,option_a,option_b,correct\n"
+        "gbk-001,platform_rules,single,1,买家索要微信号时，客服应？,发给他,婉拒,B\n".encode("gbk"),
     )
-    assert not_utf8.status_code == 422 and shown(IMPORT_MESSAGES[("body", "encoding")]) in not_utf8.text
+    assert gbk.status_code == 200 and count(gbk.text, "created") == 1, gbk.text
+    assert await total(session, search="gbk-001") == 1
+    unreadable = await upload(client, "bank.csv", "code,category,type,prompt,correct\n题".encode("utf-16"))
+    assert unreadable.status_code == 422 and shown("The CSV file must be UTF-8 or GBK (GB18030).") in unreadable.text
     too_big = await upload(client, "bank.json", b" " * (5 * 1024 * 1024 + 1), "application/json")
     assert too_big.status_code == 422 and shown(IMPORT_MESSAGES[("body", "too_large")]) in too_big.text
     other_kind = await upload(client, "bank.txt", b"hello", "text/plain")
@@ -388,7 +395,7 @@ async def test_bad_import_files_are_shown_on_the_form(client, session, kit) -> N
         "/admin/questions/import", files={"file": ("bank.json", b"[]", "application/json")}
     )
     assert without_token.status_code == 403
-    assert await total(session) == 57
+    assert await total(session) == 58
 
 
 # --- who may see the pages ----------------------------------------------------------------------------------------

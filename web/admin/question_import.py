@@ -26,7 +26,7 @@ IMPORT_MESSAGES: dict[tuple[str, str], str] = {
     ("body", "too_large"): N_("The file may be at most 5 MB."),
     ("body", "json"): N_("The file is not valid JSON."),
     ("body", "format"): N_('A JSON bank is {"format": "gigplatform-question-bank", "questions": [...]} or a list.'),
-    ("body", "encoding"): N_("The CSV file must be UTF-8."),
+    ("body", "encoding"): N_("The CSV file must be UTF-8 or GBK (GB18030)."),
     ("body", "columns"): N_("The CSV header lacks a required column: code, category, type, prompt and correct."),
     ("body", "too_many"): N_("At most 2000 questions per import."),
 }
