@@ -49,6 +49,12 @@ CSV_COLUMNS = (
     "active",
 )
 IMPORT_MAX_ROWS = 2000
+# A row's rules, in the words the report shows (translated by the pages).
+ROW_FORMAT = N_("Each question is a JSON object.")
+UNKNOWN_FIELD = N_("This field is unknown.")
+CODE_REQUIRED = N_("Every imported question needs a code, to match it again.")
+ACTIVE_TYPE = N_("active is true or false.")
+DUPLICATE_CODE = N_("This code appears earlier in the file.")
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -69,15 +75,15 @@ class ImportReport:
 
 def _row_input(raw: Any) -> tuple[QuestionInput | None, list[FieldError]]:
     if not isinstance(raw, dict):
-        return None, [FieldError("row", "format", "Each question is a JSON object.")]
+        return None, [FieldError("row", "format", ROW_FORMAT, ROW_FORMAT)]
     known = {k: raw[k] for k in ("code", *CONTENT_FIELDS, "active") if k in raw}
     unknown = sorted(set(raw) - set(known))
     if unknown:
-        return None, [FieldError(unknown[0], "unknown_field", f"Unknown field {unknown[0]!r}.")]
+        return None, [FieldError(unknown[0], "unknown_field", UNKNOWN_FIELD, UNKNOWN_FIELD)]
     if not isinstance(known.get("code"), str) or not known["code"].strip():
-        return None, [FieldError("code", "required", "Every imported question needs a code, to match it again.")]
+        return None, [FieldError("code", "required", CODE_REQUIRED, CODE_REQUIRED)]
     if "active" in known and not isinstance(known["active"], bool):
-        return None, [FieldError("active", "type", "active is true or false.")]
+        return None, [FieldError("active", "type", ACTIVE_TYPE, ACTIVE_TYPE)]
     return QuestionInput(**known), []
 
 
@@ -85,7 +91,7 @@ def parse_json_bank(body: bytes) -> list[Any]:
     try:
         document = json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"The file is not valid JSON: {exc}", field="body", rule="json") from exc
+        raise InvalidInput(N_("The file is not valid JSON."), field="body", rule="json") from exc
     if (
         isinstance(document, dict)
         and document.get("format") == BANK_FORMAT
@@ -94,7 +100,11 @@ def parse_json_bank(body: bytes) -> list[Any]:
         return document["questions"]
     if isinstance(document, list):
         return document
-    raise InvalidInput(f'Expected {{"format": "{BANK_FORMAT}", "questions": [...]}}.', field="body", rule="format")
+    raise InvalidInput(
+        N_('A JSON bank is {"format": "gigplatform-question-bank", "questions": [...]} or a list.'),
+        field="body",
+        rule="format",
+    )
 
 
 def decode_csv(body: bytes) -> str:
@@ -114,7 +124,12 @@ def parse_csv_bank(body: bytes) -> list[Any]:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("code", "category", "type", "prompt", "correct") if c not in (reader.fieldnames or [])]
     if missing:
-        raise InvalidInput(f"The CSV header lacks {missing[0]}.", field="body", rule="columns")
+        raise InvalidInput(
+            N_("The CSV header lacks a required column: code, category, type, prompt and correct."),
+            field="body",
+            rule="columns",
+            extra={"missing": missing},
+        )
     rows: list[Any] = []
     for line in reader:
         correct = {k.strip().upper() for k in (line.get("correct") or "").split(",") if k.strip()}
@@ -156,7 +171,10 @@ def parse_bank(body: bytes, kind: str) -> list[Any]:
     """A bank file as rows to import: within the size limit, then read as "csv" or "json"."""
     if len(body) > IMPORT_MAX_BYTES:
         raise InvalidInput(
-            f"The file may be at most {IMPORT_MAX_BYTES // (1024 * 1024)} MB.", field="body", rule="too_large"
+            N_("The file may be at most %(megabytes)s MB."),
+            field="body",
+            rule="too_large",
+            params={"megabytes": IMPORT_MAX_BYTES // (1024 * 1024)},
         )
     return parse_csv_bank(body) if kind == "csv" else parse_json_bank(body)
 
@@ -165,14 +183,19 @@ async def import_questions(session: AsyncSession, clock: Clock, actor: Principal
     """Creates new codes, versions changed ones, skips identical ones; each rejected row is reported, not written.
     Everything valid is written on the caller's transaction, so the import lands whole or not at all."""
     if len(rows) > IMPORT_MAX_ROWS:
-        raise InvalidInput(f"At most {IMPORT_MAX_ROWS} questions per import.", field="body", rule="too_many")
+        raise InvalidInput(
+            N_("At most %(limit)s questions per import."),
+            field="body",
+            rule="too_many",
+            params={"limit": IMPORT_MAX_ROWS},
+        )
     report = ImportReport()
     seen: set[str] = set()
     for n, raw in enumerate(rows, start=1):
         data, problems = _row_input(raw)
         code = data.code.strip() if data and data.code else (raw.get("code") if isinstance(raw, dict) else None)
         if data is not None and code in seen:
-            problems = [FieldError("code", "duplicate_in_file", "This code appears earlier in the file.")]
+            problems = [FieldError("code", "duplicate_in_file", DUPLICATE_CODE, DUPLICATE_CODE)]
         if data is not None and not problems:
             data.code = code
             values = {"explanation": "", "dialogue": [], **data.given()}

@@ -380,3 +380,39 @@ async def test_csv_import_refuses_an_encoding_it_cannot_read(client, admin) -> N
     response = await client.post(f"{URL}/import", content=utf16, headers={**admin, "content-type": "text/csv"})
     assert_problem(response, 422, "body", "encoding")
     assert "GBK" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"offset": "9223372036854775808"}, "offset"),  # one past PostgreSQL's bigint and SQLite's integer
+        ({"offset": "9223372036854775807"}, "offset"),
+        ({"offset": "99999999999999999999"}, "offset"),
+        ({"limit": "99999999999999999999"}, "limit"),
+        ({"limit": "-1"}, "limit"),
+        ({"q": "问" * 201}, "q"),
+    ],
+)
+async def test_hostile_list_parameters_are_refused_naming_them(client, admin, params, field) -> None:
+    """A number no database takes, or a search longer than any question's words: a 422 naming it, never a 500."""
+    assert_problem(
+        await client.get(URL, params=params, headers=admin), 422, field, "range" if field != "q" else "length"
+    )
+
+
+async def test_option_and_dialogue_texts_are_bounded(client, admin) -> None:
+    long_option = single(
+        options=[{"key": "A", "text": "甲" * 501, "correct": False}, {"key": "B", "text": "乙", "correct": True}]
+    )
+    assert_problem(await client.post(URL, json=long_option, headers=admin), 422, "options", "length")
+    long_key = single(
+        options=[{"key": "A" * 9, "text": "甲", "correct": False}, {"key": "B", "text": "乙", "correct": True}]
+    )
+    assert_problem(await client.post(URL, json=long_key, headers=admin), 422, "options", "length")
+    long_turn = scenario(dialogue=[{"speaker": "buyer", "text": "在" * 501}])
+    assert_problem(await client.post(URL, json=long_turn, headers=admin), 422, "dialogue", "length")
+    edge = single(
+        options=[{"key": "A", "text": "甲" * 500, "correct": False}, {"key": "B", "text": "乙", "correct": True}]
+    )
+    assert (await client.post(URL, json=edge, headers=admin)).status_code == 201
+    assert (await client.get(URL, params={"q": "问" * 200, "offset": 2**31 - 1}, headers=admin)).status_code == 200
