@@ -87,11 +87,31 @@ def _row_input(raw: Any) -> tuple[QuestionInput | None, list[FieldError]]:
     return QuestionInput(**known), []
 
 
+def _refuse_nul(texts: Any) -> None:
+    """A NUL in any text of the file (PostgreSQL cannot store it): the whole file is refused, naming the body. A
+    file uploaded through the page passes no request guard, so the bank's own reading checks it."""
+    pending = [texts]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise InvalidInput(
+                    N_("The file holds a NUL character, which no text field accepts."),
+                    field="body",
+                    rule="control_character",
+                )
+        elif isinstance(value, dict):
+            pending += [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            pending += value
+
+
 def parse_json_bank(body: bytes) -> list[Any]:
     try:
         document = json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(N_("The file is not valid JSON."), field="body", rule="json") from exc
+    _refuse_nul(document)
     if (
         isinstance(document, dict)
         and document.get("format") == BANK_FORMAT
@@ -121,7 +141,18 @@ def decode_csv(body: bytes) -> str:
 def parse_csv_bank(body: bytes) -> list[Any]:
     """CSV rows in the export's columns; options in option_a.., the correct keys in `correct` ("A" or "A,C")."""
     text = decode_csv(body)
-    reader = csv.DictReader(io.StringIO(text))
+    _refuse_nul(text)
+    try:
+        return _csv_rows(csv.DictReader(io.StringIO(text)))
+    except csv.Error as exc:  # a field past the reader's limit (128 KiB), far past any rule's
+        raise InvalidInput(
+            N_("The CSV file cannot be read; open it in a spreadsheet and save it as CSV again."),
+            field="body",
+            rule="csv",
+        ) from exc
+
+
+def _csv_rows(reader: csv.DictReader[str]) -> list[Any]:
     missing = [c for c in ("code", "category", "type", "prompt", "correct") if c not in (reader.fieldnames or [])]
     if missing:
         raise InvalidInput(

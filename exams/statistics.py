@@ -8,7 +8,7 @@ import math
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import BigInteger, and_, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from exams.bank import current_questions
@@ -62,8 +62,9 @@ async def item_stats(session: AsyncSession, actor: Principal, blueprint_id: uuid
     ).one()
     # One pass over this exam's items only: the attempts are found by (blueprint, status) first, each with the total
     # credit stored at grading, so no other exam's rows are read and no per-attempt sum is taken again.
-    x = AttemptItem.credit_bp
-    y = ExamAttempt.total_credit_bp - AttemptItem.credit_bp  # the rest of the exam
+    # In 64 bits: a product of two sums of basis points passes PostgreSQL's 32-bit integer (60000² for six items).
+    x = cast(AttemptItem.credit_bp, BigInteger)
+    y = cast(ExamAttempt.total_credit_bp, BigInteger) - x  # the rest of the exam
     rows = await session.execute(
         select(
             AttemptItem.question_id,

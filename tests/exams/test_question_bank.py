@@ -416,3 +416,31 @@ async def test_option_and_dialogue_texts_are_bounded(client, admin) -> None:
     )
     assert (await client.post(URL, json=edge, headers=admin)).status_code == 201
     assert (await client.get(URL, params={"q": "问" * 200, "offset": 2**31 - 1}, headers=admin)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "rule"),
+    [
+        (
+            f"code,category,type,prompt,option_a,option_b,correct\nx,platform_rules,single,{'题' * 200_000},A,B,A\n",
+            "csv",
+        ),
+        (
+            "code,category,type,difficulty,prompt,option_a,option_b,correct\nx,platform_rules,single,1,问\x00题,A,B,A\n",
+            "control_character",
+        ),
+    ],
+    ids=["field-past-the-reader", "nul"],
+)
+async def test_a_csv_import_no_database_can_store_is_refused(client, admin, body, rule) -> None:
+    """A field longer than the CSV reader takes, or a NUL that PostgreSQL cannot store: a 422 naming the body."""
+    response = await client.post(f"{URL}/import", content=body.encode(), headers={**admin, "content-type": "text/csv"})
+    assert_problem(response, 422, "body", rule)
+    assert (await client.get(URL, headers=admin)).json()["total"] == 0
+
+
+async def test_a_json_import_with_a_nul_is_refused(client, admin) -> None:
+    body = bank(single(prompt="问\x00题"))
+    response = await client.post(f"{URL}/import", content=body, headers={**admin, "content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert (await client.get(URL, headers=admin)).json()["total"] == 0

@@ -114,10 +114,10 @@ async def test_bank_lists_searches_filters_and_exports(client, session, kit) -> 
     assert third.text.count('<td class="mono nowrap">') == 17
 
     # a page number past the end, or past any number a database takes, shows the last page (issue 15)
-    for hostile in ("4", "99999999999999999999", "9223372036854775808", "-5", "abc"):
+    for hostile in ("4", "99999999999999999999", "9223372036854775808", "9" * 5000, "-5", "abc", "²"):
         clamped = await client.get("/admin/questions", params={"page_number": hostile})
         assert clamped.status_code == 200, (hostile, clamped.status_code)
-        last = hostile not in ("-5", "abc")
+        last = hostile not in ("-5", "abc", "²")
         assert shown("Page %(page)s of %(pages)s", page=3 if last else 1, pages=3) in clamped.text, hostile
         assert clamped.text.count('<td class="mono nowrap">') == (17 if last else 20), hostile
 
@@ -396,6 +396,9 @@ async def test_bad_import_files_are_shown_on_the_form(client, session, kit) -> N
     )
     other_kind = await upload(client, "bank.txt", b"hello", "text/plain")
     assert other_kind.status_code == 422 and shown("Only .json and .csv files can be imported.") in other_kind.text
+    # a file passes no request guard: a NUL (which PostgreSQL cannot store) is refused by the bank's reading
+    nul = await upload(client, "bank.json", BANK_FILE.read_bytes().replace("千牛".encode(), b"\\u0000", 1))
+    assert nul.status_code == 422 and shown("The file holds a NUL character, which no text field accepts.") in nul.text
     by_type = await upload(client, "export", BANK_FILE.read_bytes(), "application/json")  # no extension: the type
     assert by_type.status_code == 200 and count(by_type.text, "created") == 57
 

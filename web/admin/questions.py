@@ -99,9 +99,11 @@ class BankQuery(ListQuery):
 def page_of(raw: str | None) -> int:
     """The page a link asks for, whatever it says: not a number is the first page, a huge one the last there is."""
     digits = (raw or "").strip()
-    if not digits.isdigit() or len(digits) > len(str(LAST_PAGE)):
-        return LAST_PAGE if digits.isdigit() else 1
-    return min(max(1, int(digits)), LAST_PAGE)
+    if not digits.isdecimal():  # "-5", "abc", "²": the first page
+        return 1
+    if len(digits) > len(str(LAST_PAGE)):  # no page is that far (and int() refuses thousands of digits)
+        return LAST_PAGE
+    return max(1, min(int(digits), LAST_PAGE))
 
 
 @get("/admin/questions", operation_id="page_admin_questions")
