@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from exams.models import Question, QuestionCategory, QuestionType, QuestionVersion
-from exams.schemas import OFFSET_MAX, PAGE_LIMIT_MAX, QuestionIn, QuestionPatch
+from exams.schemas import OFFSET_MAX, OPTIONS_MAX, PAGE_LIMIT_MAX, QuestionIn, QuestionPatch
 from gigplatform.clock import Clock
 from gigplatform.db import uuid7
 from gigplatform.errors import N_, Conflict, FieldError, InvalidInput, NotFound
@@ -120,12 +120,12 @@ def question_problems(values: dict[str, Any]) -> list[FieldError]:
         if sorted(keys) != ["F", "T"] or correct != 1:
             bad("options", "true_false", N_("A true/false question has options T and F, one of them correct."))
     elif kind in (QuestionType.SINGLE, QuestionType.SCENARIO):
-        if not 2 <= len(options) <= 6:
+        if not 2 <= len(options) <= OPTIONS_MAX:
             bad("options", "count", count)
         if correct != 1:
             bad("options", "exactly_one_correct", N_("A single-answer question has exactly one correct option."))
     elif kind == QuestionType.MULTIPLE:
-        if not 3 <= len(options) <= 6:
+        if not 3 <= len(options) <= OPTIONS_MAX:
             bad("options", "count", count)
         if correct < 2:
             bad("options", "at_least_two_correct", N_("A multiple-answer question has at least two correct options."))

@@ -185,8 +185,11 @@ class StartAttemptIn(msgspec.Struct, forbid_unknown_fields=True):
     track: Literal["pre_sales", "after_sales", "complaints"] | None = None
 
 
+OPTIONS_MAX = 6
+
+
 class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):
-    choice_ids: list[str]
+    choice_ids: Annotated[list[str], msgspec.Meta(max_length=OPTIONS_MAX)]  # no question has more options
 
 
 class ChoiceOut(msgspec.Struct):
