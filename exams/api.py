@@ -32,10 +32,13 @@ from exams.schemas import (
     BlueprintPatch,
     ImportReportOut,
     ItemStatsOut,
+    Limit,
+    Offset,
     QuestionIn,
     QuestionOut,
     QuestionPage,
     QuestionPatch,
+    Search,
     StartAttemptIn,
     VersionOut,
 )
@@ -65,9 +68,9 @@ class QuestionController(Controller):
         category: FromQuery[str | None] = None,
         type: FromQuery[str | None] = None,
         active: FromQuery[bool | None] = None,
-        q: FromQuery[str | None] = None,
-        limit: FromQuery[int] = 50,
-        offset: FromQuery[int] = 0,
+        q: Search = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> QuestionPage:
         filters = service.QuestionFilter(category, type, active, q, limit, offset)
         rows, total = await service.list_questions(db_session, filters)

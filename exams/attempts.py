@@ -27,6 +27,7 @@ from exams.models import (
     QuestionVersion,
 )
 from exams.standings import (
+    ONE_ACTIVE,
     AttemptQuestion,
     AttemptView,
     ExamStanding,
@@ -39,13 +40,16 @@ from exams.standings import (
 )
 from gigplatform.clock import Clock
 from gigplatform.db import uuid7
-from gigplatform.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gigplatform.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 from gigplatform.events import record_event
 from gigplatform.security import Principal
 from recruitment import service as recruitment
 
 CATEGORY_ORDER = [c.value for c in QuestionCategory]
 _draw = random.SystemRandom()  # candidates must not predict their questions or option order
+NO_EXAM = N_("No exam is set up for this round yet. Please check again later.")
+DEADLINE_PASSED = N_("Time is up: answers after the deadline are not taken.")
+"""Also the words of the exam page that the refusal sends back to (the attempt's result, handed in by the clock)."""
 
 
 async def start_attempt(
@@ -64,25 +68,30 @@ async def start_attempt(
     await settle_overdue_attempts(session, clock, application.user_id)
     standings = await standings_of(session, application, clock.now())
     if application.user_id != actor.user_id:
-        raise PermissionDenied("Only the applicant takes their exam.", field="application_id", rule="applicant_only")
+        raise PermissionDenied(
+            N_("Only the applicant takes their exam."), field="application_id", rule="applicant_only"
+        )
     if application.status not in recruitment.EXAM_STAGES:
         # An application the exam itself ended says so; any other is simply not at the exam.
         exhausted = [s.refusal() for s in standings if s.attempts]
         raise next((e for e in exhausted if e is not None), None) or Conflict(
-            f"The exam is not open for a {application.status.value} application.", field="status", rule="not_at_exam"
+            N_("The exam is not open for this application now."),
+            field="status",
+            rule="not_at_exam",
+            extra={"application_status": application.status.value},
         )
     if not standings:
-        raise Conflict("No exam is set up for this round yet.", field="blueprint", rule="missing")
+        raise Conflict(NO_EXAM, field="blueprint", rule="missing")
     if track is not None:
         if track not in application.tracks:
-            raise InvalidInput("Choose one of the tracks you applied for.", field="track", rule="one_of")
+            raise InvalidInput(N_("Choose one of the tracks you applied for."), field="track", rule="one_of")
         standings = [s for s in standings if track in s.choice.tracks]
         if not standings:
-            raise Conflict("No exam is set up for this track yet.", field="blueprint", rule="missing")
+            raise Conflict(NO_EXAM, field="blueprint", rule="missing")
     elif len(standings) > 1:
         unpassed = [s for s in standings if not s.passed]
         if len(unpassed) != 1:
-            raise InvalidInput("Say which track's exam to take.", field="track", rule="required")
+            raise InvalidInput(N_("Choose which track's exam to take."), field="track", rule="required")
         standings = unpassed
     standing = standings[0]
     refusal = standing.refusal()
@@ -139,7 +148,7 @@ async def _started_elsewhere(session: AsyncSession, user_id: uuid.UUID) -> Confl
     running = await running_attempt(session, user_id)
     if running is not None:
         return one_active_refusal(running)
-    return Conflict("Another attempt started a moment ago; reload.", field="attempt", rule="one_active")
+    return Conflict(ONE_ACTIVE, field="attempt", rule="one_active")
 
 
 async def _draw_questions(session: AsyncSession, blueprint: Blueprint) -> list[QuestionVersion]:
@@ -156,9 +165,10 @@ async def _draw_questions(session: AsyncSession, blueprint: Blueprint) -> list[Q
         pool = pools.get(category, [])
         if wanted > len(pool):
             raise Conflict(
-                f"The bank has {len(pool)} active {category} questions; the exam needs {wanted}. Tell an admin.",
+                N_("The exam cannot be drawn right now. Please tell an administrator."),
                 field="blueprint",
                 rule="not_enough_questions",
+                extra={"category": category, "available": len(pool), "asked": wanted},
             )
         picked = _draw.sample(pool, wanted)
         chosen += picked
@@ -206,22 +216,20 @@ async def save_answer(
         raise PermissionDenied("Only the candidate answers.", field="attempt_id", rule="candidate_only")
     now = clock.now()
     if locked.status == AttemptStatus.SUBMITTED:
-        raise Conflict("This attempt is already submitted.", field="status", rule="submitted")
+        raise Conflict(N_("This attempt is already submitted."), field="status", rule="submitted")
     if now >= locked.deadline:
         await hand_in(session, locked, now)
-        raise Conflict(
-            "Time is up: answers after the deadline are not taken.", field="deadline", rule="passed"
-        ).recorded()
+        raise Conflict(DEADLINE_PASSED, field="deadline", rule="passed").recorded()
     if row[1] is None:
         raise NotFound("This question is not part of the attempt.", field="question_id", rule="exists")
     _attempt, item, version = row
     keys = {o["key"] for o in version.options}
     if any(c not in keys for c in choice_ids):
-        raise InvalidInput("Choose among the question's options.", field="choice_ids", rule="one_of")
+        raise InvalidInput(N_("Choose among the question's options."), field="choice_ids", rule="one_of")
     if len(set(choice_ids)) != len(choice_ids):
         raise InvalidInput("A choice is given twice.", field="choice_ids", rule="unique")
     if version.type != QuestionType.MULTIPLE and len(choice_ids) > 1:
-        raise InvalidInput("This question takes one answer.", field="choice_ids", rule="single_answer")
+        raise InvalidInput(N_("This question takes one answer."), field="choice_ids", rule="single_answer")
     item.choice_ids = [k for k in item.option_order if k in choice_ids]
     item.answered_at = now
     return SavedAnswer(question_id, list(item.choice_ids), now, locked.deadline)

@@ -14,10 +14,10 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from exams.models import Question, QuestionCategory, QuestionType, QuestionVersion
-from exams.schemas import QuestionIn, QuestionPatch
+from exams.schemas import OFFSET_MAX, OPTIONS_MAX, PAGE_LIMIT_MAX, QuestionIn, QuestionPatch
 from gigplatform.clock import Clock
 from gigplatform.db import uuid7
-from gigplatform.errors import Conflict, FieldError, InvalidInput, NotFound
+from gigplatform.errors import N_, Conflict, FieldError, InvalidInput, NotFound
 from gigplatform.security import Principal
 
 CONTENT_FIELDS = ("category", "type", "difficulty", "prompt", "dialogue", "options", "explanation")
@@ -55,64 +55,80 @@ class QuestionInput:
         return cls(**values)
 
 
+OPTION_KEY_MAX = 8
+TEXT_MAX = 500  # an option's or a dialogue turn's text
+
+
 def question_problems(values: dict[str, Any]) -> list[FieldError]:
-    """Every rule a complete question breaks (not just the first), so an import report is useful."""
+    """Every rule a complete question breaks (not just the first), so an import report is useful. Each rule's words
+    are its message template (`N_`), which the pages translate."""
     found: list[FieldError] = []
 
-    def bad(field_name: str, rule: str, message: str) -> None:
-        found.append(FieldError(field_name, rule, message))
+    def bad(field_name: str, rule: str, template: str, **params: Any) -> None:
+        found.append(FieldError(field_name, rule, template % params if params else template, template, params or None))
 
     code = values.get("code")
     if code is not None and not (1 <= len(code) <= 40 and all(c.isalnum() or c in "-_." for c in code)):
-        bad("code", "format", "The code is 1 to 40 letters, digits, '-', '_' or '.'.")
+        bad("code", "format", N_("The code is 1 to 40 letters, digits, '-', '_' or '.'."))
     if values.get("category") not in QuestionCategory.__members__.values():
-        bad("category", "one_of", "The category is platform_rules, service_skills or scenario.")
+        bad("category", "one_of", N_("Choose a category."))
     kind = values.get("type")
     if kind not in QuestionType.__members__.values():
-        bad("type", "one_of", "The type is single, multiple, true_false or scenario.")
+        bad("type", "one_of", N_("Choose a question type."))
     difficulty = values.get("difficulty")
     if not isinstance(difficulty, int) or isinstance(difficulty, bool) or not 1 <= difficulty <= 5:
-        bad("difficulty", "range", "The difficulty is a whole number from 1 to 5.")
+        bad("difficulty", "range", N_("The difficulty is a whole number from 1 to 5."))
     prompt = values.get("prompt")
     if not isinstance(prompt, str) or not 1 <= len(prompt.strip()) <= 2000:
-        bad("prompt", "length", "The question needs 1 to 2000 characters.")
+        bad("prompt", "length", N_("The question needs 1 to 2000 characters."))
     explanation = values.get("explanation", "")
     if not isinstance(explanation, str) or len(explanation) > 2000:
-        bad("explanation", "max_length", "The explanation may have at most 2000 characters.")
+        bad("explanation", "max_length", N_("The explanation may have at most 2000 characters."))
     dialogue = values.get("dialogue") or []
     if not isinstance(dialogue, list) or any(
         not isinstance(t, dict) or t.get("speaker") not in ("buyer", "agent") or not str(t.get("text", "")).strip()
         for t in dialogue
     ):
-        bad("dialogue", "format", "Each dialogue turn is {speaker: buyer|agent, text}.")
+        bad("dialogue", "format", N_("Each dialogue turn is {speaker: buyer|agent, text}."))
     elif kind == QuestionType.SCENARIO and not 1 <= len(dialogue) <= 12:
-        bad("dialogue", "required", "A scenario question needs a dialogue of 1 to 12 turns.")
+        bad("dialogue", "required", N_("A scenario question needs a dialogue of 1 to 12 turns."))
     elif kind != QuestionType.SCENARIO and dialogue:
-        bad("dialogue", "scenario_only", "Only scenario questions carry a dialogue.")
+        bad("dialogue", "scenario_only", N_("Only scenario questions carry a dialogue."))
+    elif any(len(str(t["text"])) > TEXT_MAX for t in dialogue):
+        bad("dialogue", "length", N_("A dialogue turn has at most %(limit)s characters."), limit=TEXT_MAX)
     options = values.get("options")
     if not isinstance(options, list) or any(
         not isinstance(o, dict) or not str(o.get("text", "")).strip() or not isinstance(o.get("correct"), bool)
         for o in options
     ):
-        bad("options", "format", "Each option is {key, text, correct: true|false}.")
+        bad("options", "format", N_("Each option is {key, text, correct: true|false}."))
         return found
     keys = [str(o.get("key", "")) for o in options]
     correct = sum(o["correct"] for o in options)
+    if any(len(k) > OPTION_KEY_MAX for k in keys) or any(len(str(o["text"])) > TEXT_MAX for o in options):
+        bad(
+            "options",
+            "length",
+            N_("An option's key has at most %(key)s characters and its text at most %(text)s."),
+            key=OPTION_KEY_MAX,
+            text=TEXT_MAX,
+        )
     if len(set(keys)) != len(keys) or any(not k for k in keys):
-        bad("options", "unique_keys", "Every option needs its own key.")
+        bad("options", "unique_keys", N_("Every option needs its own letter."))
+    count = N_("A single-answer question has 2 to 6 options; a multiple-answer question 3 to 6.")
     if kind == QuestionType.TRUE_FALSE:
         if sorted(keys) != ["F", "T"] or correct != 1:
-            bad("options", "true_false", "A true/false question has options T and F, one of them correct.")
+            bad("options", "true_false", N_("A true/false question has options T and F, one of them correct."))
     elif kind in (QuestionType.SINGLE, QuestionType.SCENARIO):
-        if not 2 <= len(options) <= 6:
-            bad("options", "count", "A single-answer question has 2 to 6 options.")
+        if not 2 <= len(options) <= OPTIONS_MAX:
+            bad("options", "count", count)
         if correct != 1:
-            bad("options", "exactly_one_correct", "A single-answer question has exactly one correct option.")
+            bad("options", "exactly_one_correct", N_("A single-answer question has exactly one correct option."))
     elif kind == QuestionType.MULTIPLE:
-        if not 3 <= len(options) <= 6:
-            bad("options", "count", "A multiple-answer question has 3 to 6 options.")
+        if not 3 <= len(options) <= OPTIONS_MAX:
+            bad("options", "count", count)
         if correct < 2:
-            bad("options", "at_least_two_correct", "A multiple-answer question has at least two correct options.")
+            bad("options", "at_least_two_correct", N_("A multiple-answer question has at least two correct options."))
     return found
 
 
@@ -145,7 +161,7 @@ async def access_question(
     if actor.role == "admin":
         row = (await session.execute(current_questions().where(Question.id == question_id))).first()
     if row is None:
-        raise NotFound("No such question.", field="question_id", rule="exists")
+        raise NotFound(N_("No such question."), field="question_id", rule="exists")
     return row[0], row[1]
 
 
@@ -171,7 +187,7 @@ async def create_question(
     _raise_first(question_problems(values))
     code = values.get("code") or f"q-{uuid7().hex[-10:]}"
     if await session.scalar(select(Question.id).where(Question.code == code)):
-        raise Conflict("Another question has this code.", field="code", rule="unique")
+        raise Conflict(N_("Another question has this code."), field="code", rule="unique")
     now = clock.now()
     question = Question(
         id=uuid7(), code=code, current_version=1, active=values.get("active", True), created_at=now, updated_at=now
@@ -191,7 +207,7 @@ async def update_question(
     question, current = await access_question(session, actor, question_id)
     changes = data.given()
     if "code" in changes and changes["code"] != question.code:
-        raise InvalidInput("A question's code cannot change.", field="code", rule="immutable")
+        raise InvalidInput(N_("A question's code cannot change."), field="code", rule="immutable")
     merged = {**{k: getattr(current, k) for k in CONTENT_FIELDS}, **changes}
     merged["category"], merged["type"] = str(merged["category"]), str(merged["type"])
     _raise_first(question_problems(merged))
@@ -222,13 +238,13 @@ async def list_questions(
     session: AsyncSession, filters: QuestionFilter
 ) -> tuple[list[tuple[Question, QuestionVersion]], int]:
     if filters.category is not None and filters.category not in QuestionCategory.__members__.values():
-        raise InvalidInput("Unknown category.", field="category", rule="one_of")
+        raise InvalidInput(N_("Unknown category."), field="category", rule="one_of")
     if filters.type is not None and filters.type not in QuestionType.__members__.values():
-        raise InvalidInput("Unknown type.", field="type", rule="one_of")
-    if not 1 <= filters.limit <= 500:
-        raise InvalidInput("limit is 1 to 500.", field="limit", rule="range")
-    if filters.offset < 0:
-        raise InvalidInput("offset is at least 0.", field="offset", rule="range")
+        raise InvalidInput(N_("Unknown question type."), field="type", rule="one_of")
+    if not 1 <= filters.limit <= PAGE_LIMIT_MAX:
+        raise InvalidInput("limit is 1 to %(max)s.", field="limit", rule="range", params={"max": PAGE_LIMIT_MAX})
+    if not 0 <= filters.offset <= OFFSET_MAX:
+        raise InvalidInput("offset is 0 to %(max)s.", field="offset", rule="range", params={"max": OFFSET_MAX})
     query = current_questions()
     if filters.category:
         query = query.where(QuestionVersion.category == filters.category)

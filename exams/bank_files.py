@@ -26,7 +26,7 @@ from exams.bank import (
 )
 from exams.models import Question, QuestionType, QuestionVersion
 from gigplatform.clock import Clock
-from gigplatform.errors import FieldError, InvalidInput
+from gigplatform.errors import N_, FieldError, InvalidInput
 from gigplatform.security import Principal
 
 BANK_FORMAT = "gigplatform-question-bank"
@@ -49,6 +49,12 @@ CSV_COLUMNS = (
     "active",
 )
 IMPORT_MAX_ROWS = 2000
+# A row's rules, in the words the report shows (translated by the pages).
+ROW_FORMAT = N_("Each question is a JSON object.")
+UNKNOWN_FIELD = N_("This field is unknown.")
+CODE_REQUIRED = N_("Every imported question needs a code, to match it again.")
+ACTIVE_TYPE = N_("active is true or false.")
+DUPLICATE_CODE = N_("This code appears earlier in the file.")
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -69,23 +75,43 @@ class ImportReport:
 
 def _row_input(raw: Any) -> tuple[QuestionInput | None, list[FieldError]]:
     if not isinstance(raw, dict):
-        return None, [FieldError("row", "format", "Each question is a JSON object.")]
+        return None, [FieldError("row", "format", ROW_FORMAT, ROW_FORMAT)]
     known = {k: raw[k] for k in ("code", *CONTENT_FIELDS, "active") if k in raw}
     unknown = sorted(set(raw) - set(known))
     if unknown:
-        return None, [FieldError(unknown[0], "unknown_field", f"Unknown field {unknown[0]!r}.")]
+        return None, [FieldError(unknown[0], "unknown_field", UNKNOWN_FIELD, UNKNOWN_FIELD)]
     if not isinstance(known.get("code"), str) or not known["code"].strip():
-        return None, [FieldError("code", "required", "Every imported question needs a code, to match it again.")]
+        return None, [FieldError("code", "required", CODE_REQUIRED, CODE_REQUIRED)]
     if "active" in known and not isinstance(known["active"], bool):
-        return None, [FieldError("active", "type", "active is true or false.")]
+        return None, [FieldError("active", "type", ACTIVE_TYPE, ACTIVE_TYPE)]
     return QuestionInput(**known), []
+
+
+def _refuse_nul(texts: Any) -> None:
+    """A NUL in any text of the file (PostgreSQL cannot store it): the whole file is refused, naming the body. A
+    file uploaded through the page passes no request guard, so the bank's own reading checks it."""
+    pending = [texts]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise InvalidInput(
+                    N_("The file holds a NUL character, which no text field accepts."),
+                    field="body",
+                    rule="control_character",
+                )
+        elif isinstance(value, dict):
+            pending += [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            pending += value
 
 
 def parse_json_bank(body: bytes) -> list[Any]:
     try:
         document = json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"The file is not valid JSON: {exc}", field="body", rule="json") from exc
+        raise InvalidInput(N_("The file is not valid JSON."), field="body", rule="json") from exc
+    _refuse_nul(document)
     if (
         isinstance(document, dict)
         and document.get("format") == BANK_FORMAT
@@ -94,19 +120,47 @@ def parse_json_bank(body: bytes) -> list[Any]:
         return document["questions"]
     if isinstance(document, list):
         return document
-    raise InvalidInput(f'Expected {{"format": "{BANK_FORMAT}", "questions": [...]}}.', field="body", rule="format")
+    raise InvalidInput(
+        N_('A JSON bank is {"format": "gigplatform-question-bank", "questions": [...]} or a list.'),
+        field="body",
+        rule="format",
+    )
+
+
+def decode_csv(body: bytes) -> str:
+    """UTF-8 (with or without a BOM), else GB18030: what Excel on Chinese Windows saves as "CSV" (GBK, code page
+    936, is a subset of GB18030). Valid UTF-8 is tried first: Chinese text in GBK is almost never valid UTF-8."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return body.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InvalidInput(N_("The CSV file must be UTF-8 or GBK (GB18030)."), field="body", rule="encoding")
 
 
 def parse_csv_bank(body: bytes) -> list[Any]:
     """CSV rows in the export's columns; options in option_a.., the correct keys in `correct` ("A" or "A,C")."""
+    text = decode_csv(body)
+    _refuse_nul(text)
     try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("The CSV file must be UTF-8.", field="body", rule="encoding") from exc
-    reader = csv.DictReader(io.StringIO(text))
+        return _csv_rows(csv.DictReader(io.StringIO(text)))
+    except csv.Error as exc:  # a field past the reader's limit (128 KiB), far past any rule's
+        raise InvalidInput(
+            N_("The CSV file cannot be read; open it in a spreadsheet and save it as CSV again."),
+            field="body",
+            rule="csv",
+        ) from exc
+
+
+def _csv_rows(reader: csv.DictReader[str]) -> list[Any]:
     missing = [c for c in ("code", "category", "type", "prompt", "correct") if c not in (reader.fieldnames or [])]
     if missing:
-        raise InvalidInput(f"The CSV header lacks {missing[0]}.", field="body", rule="columns")
+        raise InvalidInput(
+            N_("The CSV header lacks a required column: code, category, type, prompt and correct."),
+            field="body",
+            rule="columns",
+            extra={"missing": missing},
+        )
     rows: list[Any] = []
     for line in reader:
         correct = {k.strip().upper() for k in (line.get("correct") or "").split(",") if k.strip()}
@@ -148,7 +202,10 @@ def parse_bank(body: bytes, kind: str) -> list[Any]:
     """A bank file as rows to import: within the size limit, then read as "csv" or "json"."""
     if len(body) > IMPORT_MAX_BYTES:
         raise InvalidInput(
-            f"The file may be at most {IMPORT_MAX_BYTES // (1024 * 1024)} MB.", field="body", rule="too_large"
+            N_("The file may be at most %(megabytes)s MB."),
+            field="body",
+            rule="too_large",
+            params={"megabytes": IMPORT_MAX_BYTES // (1024 * 1024)},
         )
     return parse_csv_bank(body) if kind == "csv" else parse_json_bank(body)
 
@@ -157,14 +214,19 @@ async def import_questions(session: AsyncSession, clock: Clock, actor: Principal
     """Creates new codes, versions changed ones, skips identical ones; each rejected row is reported, not written.
     Everything valid is written on the caller's transaction, so the import lands whole or not at all."""
     if len(rows) > IMPORT_MAX_ROWS:
-        raise InvalidInput(f"At most {IMPORT_MAX_ROWS} questions per import.", field="body", rule="too_many")
+        raise InvalidInput(
+            N_("At most %(limit)s questions per import."),
+            field="body",
+            rule="too_many",
+            params={"limit": IMPORT_MAX_ROWS},
+        )
     report = ImportReport()
     seen: set[str] = set()
     for n, raw in enumerate(rows, start=1):
         data, problems = _row_input(raw)
         code = data.code.strip() if data and data.code else (raw.get("code") if isinstance(raw, dict) else None)
         if data is not None and code in seen:
-            problems = [FieldError("code", "duplicate_in_file", "This code appears earlier in the file.")]
+            problems = [FieldError("code", "duplicate_in_file", DUPLICATE_CODE, DUPLICATE_CODE)]
         if data is not None and not problems:
             data.code = code
             values = {"explanation": "", "dialogue": [], **data.given()}

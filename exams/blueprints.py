@@ -16,7 +16,7 @@ from exams.models import Blueprint, QuestionCategory
 from exams.schemas import BLUEPRINT_RANGES, BlueprintIn, BlueprintPatch
 from gigplatform.clock import Clock
 from gigplatform.db import uuid7
-from gigplatform.errors import Conflict, InvalidInput, NotFound
+from gigplatform.errors import N_, Conflict, FieldError, InvalidInput, NotFound
 from gigplatform.security import Principal
 from recruitment import service as recruitment
 
@@ -58,37 +58,55 @@ BLUEPRINT_DEFAULTS: dict[str, Any] = {
 }
 
 
+RANGE_WORDS = {
+    "time_limit_minutes": N_("The time limit is %(low)s to %(high)s minutes."),
+    "pass_mark": N_("The pass mark is %(low)s to %(high)s percent."),
+    "attempts_allowed": N_("Attempts allowed are %(low)s to %(high)s."),
+    "cooldown_hours": N_("The cool-down is %(low)s to %(high)s hours."),
+}
+"""Each setting's range in words, its numbers from `BLUEPRINT_RANGES`: the service's refusal, and the editor's words
+when the form's Struct refuses the number first."""
+
+
+def out_of_range(name: str) -> FieldError:
+    low, high = BLUEPRINT_RANGES[name]
+    template, params = RANGE_WORDS[name], {"low": low, "high": high}
+    return FieldError(name, "range", template % params, template, params)
+
+
 async def _check_blueprint(session: AsyncSession, values: dict[str, Any], blueprint_id: uuid.UUID | None) -> None:
     title = values.get("title")
     if not isinstance(title, str) or not 1 <= len(title.strip()) <= 120:
-        raise InvalidInput("The title needs 1 to 120 characters.", field="title", rule="length")
+        raise InvalidInput(N_("The title needs 1 to 120 characters."), field="title", rule="length")
     for name, (low, high) in BLUEPRINT_RANGES.items():
         if not low <= values[name] <= high:
-            raise InvalidInput(f"{name} must be between {low} and {high}.", field=name, rule="range")
+            raise InvalidInput(out_of_range(name).message, errors=[out_of_range(name)])
     per_category = values.get("per_category") or {}
     unknown = sorted(set(per_category) - set(QuestionCategory.__members__.values()))
     if unknown:
-        raise InvalidInput(f"Unknown category {unknown[0]}.", field="per_category", rule="one_of")
+        raise InvalidInput(N_("Unknown category."), field="per_category", rule="one_of", extra={"category": unknown[0]})
     if any(not isinstance(n, int) or n < 0 or n > 200 for n in per_category.values()):
-        raise InvalidInput("Each category draws 0 to 200 questions.", field="per_category", rule="range")
+        raise InvalidInput(N_("Each category draws 0 to 200 questions."), field="per_category", rule="range")
     if sum(per_category.values()) < 1:
-        raise InvalidInput("An exam draws at least one question.", field="per_category", rule="not_empty")
+        raise InvalidInput(N_("An exam draws at least one question."), field="per_category", rule="not_empty")
     available = await active_counts(session)
     short = [c for c, n in sorted(per_category.items()) if n > available.get(c, 0)]
     if short:
         raise InvalidInput(
-            f"The bank has {available.get(short[0], 0)} active {short[0]} questions; the blueprint asks for "
-            f"{per_category[short[0]]}.",
+            N_("The bank has fewer active questions in a category than asked for: see the counts next to each number."),
             field="per_category",
             rule="not_enough_questions",
+            extra={"category": short[0], "available": available.get(short[0], 0), "asked": per_category[short[0]]},
         )
     round_id, track = values.get("round_id"), values.get("track")
     if track is not None and round_id is None:
-        raise InvalidInput("A track-specific blueprint belongs to a round.", field="round_id", rule="required")
+        raise InvalidInput(
+            N_("An exam for one track belongs to a round: choose the round."), field="round_id", rule="required"
+        )
     if round_id is not None:
         round_ = await recruitment.round_by_id(session, round_id)
         if track is not None and track not in round_.tracks:
-            raise InvalidInput("The round does not offer this track.", field="track", rule="offered")
+            raise InvalidInput(N_("The round does not offer this track."), field="track", rule="offered")
         same_place = select(Blueprint.id).where(
             Blueprint.round_id == round_id, Blueprint.track.is_(None) if track is None else Blueprint.track == track
         )
@@ -96,7 +114,7 @@ async def _check_blueprint(session: AsyncSession, values: dict[str, Any], bluepr
             same_place = same_place.where(Blueprint.id != blueprint_id)
         clash = await session.scalar(same_place)
         if clash is not None:
-            raise Conflict("This round (and track) already has a blueprint.", field="round_id", rule="unique")
+            raise Conflict(N_("This round (and track) already has an exam blueprint."), field="round_id", rule="unique")
 
 
 async def create_blueprint(session: AsyncSession, clock: Clock, data: BlueprintInput) -> Blueprint:
@@ -115,14 +133,14 @@ async def blueprint_by_id(session: AsyncSession, blueprint_id: uuid.UUID) -> Blu
     """A blueprint for the domain's own steps (no actor to check)."""
     blueprint = await session.get(Blueprint, blueprint_id)
     if blueprint is None:
-        raise NotFound("No such exam blueprint.", field="blueprint_id", rule="exists")
+        raise NotFound(N_("No such exam blueprint."), field="blueprint_id", rule="exists")
     return blueprint
 
 
 async def access_blueprint(session: AsyncSession, actor: Principal, blueprint_id: uuid.UUID) -> Blueprint:
     """The blueprint for an admin; anyone else, like a missing id, gets the one 404."""
     if actor.role != "admin":
-        raise NotFound("No such exam blueprint.", field="blueprint_id", rule="exists")
+        raise NotFound(N_("No such exam blueprint."), field="blueprint_id", rule="exists")
     return await blueprint_by_id(session, blueprint_id)
 
 

@@ -56,6 +56,7 @@ async def hand_in(session: AsyncSession, attempt: ExamAttempt, now: datetime) ->
         total += q.item.credit_bp
     n = len(questions)
     attempt.score_bp = (2 * total + n) // (2 * n) if n else 0  # rounded half up, for showing
+    attempt.total_credit_bp = total  # what item statistics read, so they need not sum every item again
     attempt.correct_count = sum(1 for q in questions if q.item.credit_bp == 10000)
     attempt.passed = n > 0 and total >= attempt.pass_mark * n * 100  # exact: 79.996 % does not pass 80
     application = await recruitment.application_by_id(session, attempt.application_id)

@@ -99,6 +99,8 @@ class ExamAttempt(UUIDPrimaryKey, Base):
     __table_args__ = (
         UniqueConstraint("application_id", "blueprint_id", "number"),
         Index("ix_exam_attempts_overdue", "status", "deadline"),
+        # Item statistics read one exam's submitted attempts with their total credit, nothing else.
+        Index("ix_exam_attempts_stats", "blueprint_id", "status", "total_credit_bp"),
     )
 
     application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
@@ -117,6 +119,7 @@ class ExamAttempt(UUIDPrimaryKey, Base):
     show_answers: Mapped[bool] = mapped_column(Boolean)
     score_bp: Mapped[int | None] = mapped_column(Integer)  # basis points of the full score: 8250 is 82.50 %
     correct_count: Mapped[int | None] = mapped_column(Integer)
+    total_credit_bp: Mapped[int | None] = mapped_column(Integer)  # the items' credit summed at grading
     passed: Mapped[bool | None] = mapped_column(Boolean)
 
 
@@ -125,7 +128,12 @@ class AttemptItem(UUIDPrimaryKey, Base):
     answer as last saved, and the credit it earned."""
 
     __tablename__ = "exam_attempt_items"
-    __table_args__ = (UniqueConstraint("attempt_id", "question_id"), UniqueConstraint("attempt_id", "position"))
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "question_id"),
+        UniqueConstraint("attempt_id", "position"),
+        # Item statistics read each attempt's (question, credit) pairs from this index alone.
+        Index("ix_exam_attempt_items_stats", "attempt_id", "question_id", "credit_bp"),
+    )
 
     attempt_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exam_attempts.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)

@@ -7,9 +7,22 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
+from litestar.params import Parameter
 
 Category = Literal["platform_rules", "service_skills", "scenario"]
 Kind = Literal["single", "multiple", "true_false", "scenario"]
+
+
+PAGE_LIMIT_MAX = 500
+OFFSET_MAX = 2**31 - 1
+"""A list's page size and how far it may skip: far past any bank, and inside every database's integer (a larger
+OFFSET is a 500 on PostgreSQL and SQLite alike), so a hostile number is a 422 naming the parameter."""
+SEARCH_MAX = 200  # longer than any code, and a prompt is searched by a phrase of it
+
+# Query parameters with their bounds (Litestar reads a query parameter's limits from its `Parameter`).
+Limit = Annotated[int, Parameter(ge=1, le=PAGE_LIMIT_MAX)]
+Offset = Annotated[int, Parameter(ge=0, le=OFFSET_MAX)]
+Search = Annotated[str | None, Parameter(max_length=SEARCH_MAX)]
 
 
 class Turn(msgspec.Struct, forbid_unknown_fields=True):
@@ -172,8 +185,11 @@ class StartAttemptIn(msgspec.Struct, forbid_unknown_fields=True):
     track: Literal["pre_sales", "after_sales", "complaints"] | None = None
 
 
+OPTIONS_MAX = 6
+
+
 class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):
-    choice_ids: list[str]
+    choice_ids: Annotated[list[str], msgspec.Meta(max_length=OPTIONS_MAX)]  # no question has more options
 
 
 class ChoiceOut(msgspec.Struct):

@@ -22,7 +22,7 @@ import uuid
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from exams.attempts import SavedAnswer, save_answer, start_attempt, submit_attempt
+from exams.attempts import DEADLINE_PASSED, SavedAnswer, save_answer, start_attempt, submit_attempt
 from exams.bank import (
     OPTION_KEYS,
     QuestionFilter,
@@ -55,6 +55,7 @@ from exams.blueprints import (
     access_blueprint,
     create_blueprint,
     list_blueprints,
+    out_of_range,
     update_blueprint,
 )
 from exams.grading import grade, settle_overdue_attempts
@@ -69,7 +70,7 @@ from exams.models import (
     QuestionVersion,
     SubmittedBy,
 )
-from exams.schemas import BlueprintIn, BlueprintPatch
+from exams.schemas import OFFSET_MAX, BlueprintIn, BlueprintPatch, Option, QuestionIn, Turn
 from exams.standings import (
     AttemptQuestion,
     AttemptView,
@@ -111,10 +112,12 @@ __all__ = [
     "BLUEPRINT_DEFAULTS",
     "BLUEPRINT_RANGES",
     "CSV_COLUMNS",
+    "DEADLINE_PASSED",
     "FLAG_MIN_ANSWERED",
     "IMPORT_MAX_BYTES",
     "IMPORT_MAX_ROWS",
     "JOBS",
+    "OFFSET_MAX",
     "OPTION_KEYS",
     "AccessedAttempt",
     "AccessedBlueprint",
@@ -131,15 +134,18 @@ __all__ = [
     "ImportReport",
     "ItemStat",
     "ItemStats",
+    "Option",
     "Question",
     "QuestionCategory",
     "QuestionFilter",
+    "QuestionIn",
     "QuestionInput",
     "QuestionType",
     "QuestionVersion",
     "RejectedRow",
     "SavedAnswer",
     "SubmittedBy",
+    "Turn",
     "access_attempt",
     "access_blueprint",
     "access_question",
@@ -157,6 +163,7 @@ __all__ = [
     "item_stats",
     "list_blueprints",
     "list_questions",
+    "out_of_range",
     "parse_bank",
     "parse_csv_bank",
     "parse_json_bank",

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from exams.blueprints import blueprint_by_id, list_blueprints
 from exams.models import AttemptItem, AttemptStatus, Blueprint, ExamAttempt, QuestionVersion
 from gigplatform.clock import Clock
-from gigplatform.errors import Conflict, DomainError, NotFound
+from gigplatform.errors import N_, Conflict, DomainError, NotFound
 from gigplatform.security import Principal
 from recruitment import service as recruitment
 
@@ -88,20 +88,21 @@ class ExamStanding:
     def refusal(self) -> DomainError | None:
         """Why a new attempt cannot start now, or None."""
         if self.passed:
-            return Conflict("This exam is already passed.", field="blueprint", rule="already_passed")
+            return Conflict(N_("You have already passed this exam."), field="blueprint", rule="already_passed")
         if self.active is not None:
             return one_active_refusal(self.active)
         if not self.attempts_left:
             return Conflict(
-                f"All {self.blueprint.attempts_allowed} attempts of this exam are used.",
+                N_("No exam attempts are left."),
                 field="attempts",
                 rule="none_left",
+                extra={"attempts_allowed": self.blueprint.attempts_allowed},
             )
         retry_at = self.next_attempt_at
         if retry_at is not None and retry_at > self.now:
             seconds = math.ceil((retry_at - self.now).total_seconds())
             return Conflict(
-                f"The next attempt opens after the cool-down, at {retry_at.isoformat()}.",
+                N_("The next attempt opens after the cool-down."),
                 field="attempts",
                 rule="cooldown",
                 headers={"Retry-After": str(seconds)},
@@ -110,9 +111,12 @@ class ExamStanding:
         return None
 
 
+ONE_ACTIVE = N_("You already have an exam running; finish it first.")
+
+
 def one_active_refusal(active: ExamAttempt) -> Conflict:
     return Conflict(
-        "You already have an exam running; finish it first.",
+        ONE_ACTIVE,
         field="attempt",
         rule="one_active",
         extra={"attempt_id": str(active.id)},

@@ -8,7 +8,7 @@ import math
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import BigInteger, and_, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from exams.bank import current_questions
@@ -53,21 +53,18 @@ class ItemStats:
 async def item_stats(session: AsyncSession, actor: Principal, blueprint_id: uuid.UUID) -> ItemStats:
     """Per question over the blueprint's submitted attempts: how often it is answered right (p), and the
     correlation of its credit with the candidate's score on the other questions (corrected point-biserial).
-    Sums are taken by the database, so the cost does not grow with the rows sent to Python."""
+    Sums are taken by the database in one pass over the exam's own items (through `ix_exam_attempts_stats` and
+    `ix_exam_attempt_items_stats`), so the cost grows with this exam's attempts, not with the whole table."""
     blueprint = await access_blueprint(session, actor, blueprint_id)
     submitted = and_(ExamAttempt.blueprint_id == blueprint.id, ExamAttempt.status == AttemptStatus.SUBMITTED)
     attempts, mean = (
         await session.execute(select(func.count(), func.avg(ExamAttempt.score_bp)).where(submitted))
     ).one()
-    totals = (
-        select(AttemptItem.attempt_id, func.sum(AttemptItem.credit_bp).label("total"))
-        .join(ExamAttempt, ExamAttempt.id == AttemptItem.attempt_id)
-        .where(submitted)
-        .group_by(AttemptItem.attempt_id)
-        .subquery()
-    )
-    x = AttemptItem.credit_bp
-    y = totals.c.total - AttemptItem.credit_bp  # the rest of the exam
+    # One pass over this exam's items only: the attempts are found by (blueprint, status) first, each with the total
+    # credit stored at grading, so no other exam's rows are read and no per-attempt sum is taken again.
+    # In 64 bits: a product of two sums of basis points passes PostgreSQL's 32-bit integer (60000² for six items).
+    x = cast(AttemptItem.credit_bp, BigInteger)
+    y = cast(ExamAttempt.total_credit_bp, BigInteger) - x  # the rest of the exam
     rows = await session.execute(
         select(
             AttemptItem.question_id,
@@ -78,7 +75,9 @@ async def item_stats(session: AsyncSession, actor: Principal, blueprint_id: uuid
             func.sum(y * y),
             func.sum(x * y),
         )
-        .join(totals, totals.c.attempt_id == AttemptItem.attempt_id)
+        .select_from(ExamAttempt)
+        .join(AttemptItem, AttemptItem.attempt_id == ExamAttempt.id)
+        .where(submitted)
         .group_by(AttemptItem.question_id)
     )
     sums = {row[0]: [int(v or 0) for v in row[1:]] for row in rows.all()}

@@ -306,6 +306,8 @@ async def test_bad_answers_name_the_field_and_rule(client, tiny_bank, candidate,
     assert_problem(await answer("rules-1", ["A", "B"]), 422, "choice_ids", "single_answer")
     assert_problem(await answer("skills-tf", ["T", "F"]), 422, "choice_ids", "single_answer")
     assert_problem(await answer("scenario-1", ["A", "B"]), 422, "choice_ids", "single_answer")
+    # bounded in the schema: no question has more than six options
+    assert_problem(await answer("skills-multi", list("ABCDEFG") * 1000), 422, "choice_ids", "length")
     for bad in ("A", None, 1, {"A": True}):
         response = await answer("rules-1", bad)
         assert response.status_code in (400, 422), response.text

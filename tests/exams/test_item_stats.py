@@ -7,6 +7,7 @@ import statistics
 import uuid
 
 import pytest
+from sqlalchemy import event
 
 from tests.conftest import assert_problem
 from tests.exams.conftest import edit_question, question, saved, started, submitted
@@ -136,3 +137,47 @@ async def test_flags_wait_for_five_answers_and_correlation_for_two_attempts(
 async def test_item_stats_are_for_admins(client, admin, item_exam, worker) -> None:
     assert_problem(await client.get(stats_url(item_exam.blueprint_id), headers=worker.headers), 403)
     assert_problem(await client.get(stats_url(str(uuid.uuid4())), headers=admin), 404)
+
+
+async def test_item_stats_read_only_the_exams_own_items_in_one_pass(
+    client, app, admin, four_items, item_exam, make_exam, make_candidate
+) -> None:
+    """The sums are one statement that finds the exam's submitted attempts (with the total credit stored at grading)
+    before it aggregates anything: another exam's attempts change neither the answer nor what is read."""
+    for pattern in PATTERNS[:3]:
+        await sit_pattern(client, await make_candidate(item_exam.round_id), four_items, pattern)
+    engine = app.state.engine.sync_engine
+    statements: list[tuple[str, object]] = []
+
+    def seen(_conn, _cursor, statement, parameters, *_args) -> None:
+        statements.append((statement, parameters))
+
+    async def measured() -> dict:
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            return await read_stats(client, admin, item_exam.blueprint_id)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+
+    alone = await measured()
+    other = await make_exam(per_category={"platform_rules": 4}, attempts_allowed=1)
+    for pattern in PATTERNS:
+        await sit_pattern(client, await make_candidate(other.round_id), four_items, pattern)
+    beside_another = await measured()
+    assert beside_another == alone
+
+    sums = [s for s, _p in statements if "sum(" in s.lower()]
+    assert len(sums) == 1, statements
+    sql = " ".join(sums[0].lower().split())
+    assert sql.count("select") == 1 and sql.count("group by") == 1, sql  # no per-attempt sum taken again
+    where = sql[sql.index(" where ") : sql.index(" group by ")]
+    assert "exam_attempts.blueprint_id" in where and "exam_attempts.status" in where, sql
+    assert len(statements) <= 5, [s for s, _p in statements]
+    if engine.dialect.name == "sqlite":  # the planner's own account of what it reads: two index searches, no scan
+        statement, parameters = next((s, p) for s, p in statements if "sum(" in s.lower())
+        async with app.state.engine.connect() as conn:
+            plan = (await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)).all()
+        details = " | ".join(str(row[-1]) for row in plan)
+        assert "ix_exam_attempts_stats" in details and "ix_exam_attempt_items_stats" in details, details
+        assert "SCAN exam_attempt_items" not in details and "SCAN exam_attempts" not in details, details

@@ -338,3 +338,109 @@ async def test_the_demo_bank_imports_whole(client, admin) -> None:
     assert {q["type"] for q in page["items"]} == {"single", "multiple", "true_false", "scenario"}
     again = (await client.post(f"{URL}/import", content=BANK_FILE.read_bytes(), headers=headers)).json()
     assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, report["created"])
+
+
+def chinese_csv() -> str:
+    """A bank file as a person writes it in Excel: Chinese in the prompt, the options and the explanation."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["code", "category", "type", "difficulty", "prompt", "option_a", "option_b", "correct", "explanation"]
+    )
+    writer.writerow(
+        [
+            "gbk-001",
+            "platform_rules",
+            "single",
+            "1",
+            "买家索要微信号时，客服应？",
+            "发给他",
+            "婉拒",
+            "B",
+            "站外联系违规",
+        ]
+    )
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8", "utf-8-sig"])
+async def test_csv_import_reads_what_excel_on_chinese_windows_writes(client, admin, encoding) -> None:
+    """Excel on Chinese Windows saves "CSV" in GBK (code page 936); UTF-8 with or without a BOM reads as before."""
+    headers = {**admin, "content-type": "text/csv"}
+    response = await client.post(f"{URL}/import", content=chinese_csv().encode(encoding), headers=headers)
+    assert response.status_code == 200, response.text
+    assert (response.json()["created"], response.json()["rejected"]) == (1, [])
+    (question,) = (await client.get(URL, params={"q": "gbk-001"}, headers=admin)).json()["items"]
+    assert question["prompt"] == "买家索要微信号时，客服应？" and question["explanation"] == "站外联系违规"
+    assert [o["text"] for o in question["options"]] == ["发给他", "婉拒"]
+
+
+async def test_csv_import_refuses_an_encoding_it_cannot_read(client, admin) -> None:
+    utf16 = chinese_csv().encode("utf-16")  # Excel's "Unicode text": neither UTF-8 nor GB18030
+    response = await client.post(f"{URL}/import", content=utf16, headers={**admin, "content-type": "text/csv"})
+    assert_problem(response, 422, "body", "encoding")
+    assert "GBK" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"offset": "9223372036854775808"}, "offset"),  # one past PostgreSQL's bigint and SQLite's integer
+        ({"offset": "9223372036854775807"}, "offset"),
+        ({"offset": "99999999999999999999"}, "offset"),
+        ({"limit": "99999999999999999999"}, "limit"),
+        ({"limit": "-1"}, "limit"),
+        ({"q": "问" * 201}, "q"),
+    ],
+)
+async def test_hostile_list_parameters_are_refused_naming_them(client, admin, params, field) -> None:
+    """A number no database takes, or a search longer than any question's words: a 422 naming it, never a 500."""
+    assert_problem(
+        await client.get(URL, params=params, headers=admin), 422, field, "range" if field != "q" else "length"
+    )
+
+
+async def test_option_and_dialogue_texts_are_bounded(client, admin) -> None:
+    long_option = single(
+        options=[{"key": "A", "text": "甲" * 501, "correct": False}, {"key": "B", "text": "乙", "correct": True}]
+    )
+    assert_problem(await client.post(URL, json=long_option, headers=admin), 422, "options", "length")
+    long_key = single(
+        options=[{"key": "A" * 9, "text": "甲", "correct": False}, {"key": "B", "text": "乙", "correct": True}]
+    )
+    assert_problem(await client.post(URL, json=long_key, headers=admin), 422, "options", "length")
+    long_turn = scenario(dialogue=[{"speaker": "buyer", "text": "在" * 501}])
+    assert_problem(await client.post(URL, json=long_turn, headers=admin), 422, "dialogue", "length")
+    edge = single(
+        options=[{"key": "A", "text": "甲" * 500, "correct": False}, {"key": "B", "text": "乙", "correct": True}]
+    )
+    assert (await client.post(URL, json=edge, headers=admin)).status_code == 201
+    assert (await client.get(URL, params={"q": "问" * 200, "offset": 2**31 - 1}, headers=admin)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "rule"),
+    [
+        (
+            f"code,category,type,prompt,option_a,option_b,correct\nx,platform_rules,single,{'题' * 200_000},A,B,A\n",
+            "csv",
+        ),
+        (
+            "code,category,type,difficulty,prompt,option_a,option_b,correct\nx,platform_rules,single,1,问\x00题,A,B,A\n",
+            "control_character",
+        ),
+    ],
+    ids=["field-past-the-reader", "nul"],
+)
+async def test_a_csv_import_no_database_can_store_is_refused(client, admin, body, rule) -> None:
+    """A field longer than the CSV reader takes, or a NUL that PostgreSQL cannot store: a 422 naming the body."""
+    response = await client.post(f"{URL}/import", content=body.encode(), headers={**admin, "content-type": "text/csv"})
+    assert_problem(response, 422, "body", rule)
+    assert (await client.get(URL, headers=admin)).json()["total"] == 0
+
+
+async def test_a_json_import_with_a_nul_is_refused(client, admin) -> None:
+    body = bank(single(prompt="问\x00题"))
+    response = await client.post(f"{URL}/import", content=body, headers={**admin, "content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert (await client.get(URL, headers=admin)).json()["total"] == 0

@@ -25,11 +25,8 @@ from tests.conftest import register
 from tests.web.test_pages import csrf, submit
 from tests.web.test_recruitment_pages import WORKER, make_admin, new_location_id, sign_in_page
 from web import i18n
-from web.admin.blueprints import BLUEPRINT_MESSAGES
 from web.admin.blueprints import NOTICES as BLUEPRINT_NOTICES
-from web.admin.question_import import IMPORT_MESSAGES
 from web.admin.questions import NOTICES as QUESTION_NOTICES
-from web.admin.questions import QUESTION_MESSAGES
 
 NOTICES = {**QUESTION_NOTICES, **BLUEPRINT_NOTICES}
 
@@ -116,6 +113,14 @@ async def test_bank_lists_searches_filters_and_exports(client, session, kit) -> 
     third = await client.get("/admin/questions?page_number=3")
     assert third.text.count('<td class="mono nowrap">') == 17
 
+    # a page number past the end, or past any number a database takes, shows the last page (issue 15)
+    for hostile in ("4", "99999999999999999999", "9223372036854775808", "9" * 5000, "-5", "abc", "²"):
+        clamped = await client.get("/admin/questions", params={"page_number": hostile})
+        assert clamped.status_code == 200, (hostile, clamped.status_code)
+        last = hostile not in ("-5", "abc", "²")
+        assert shown("Page %(page)s of %(pages)s", page=3 if last else 1, pages=3) in clamped.text, hostile
+        assert clamped.text.count('<td class="mono nowrap">') == (17 if last else 20), hostile
+
     found = await client.get("/admin/questions", params={"q": "千牛"})
     assert ">rules-001</a>" in found.text and ">scenario-001</a>" not in found.text
     assert 'value="千牛"' in found.text
@@ -160,7 +165,7 @@ async def test_questions_are_written_through_the_editor_and_bad_ones_are_not(cli
     bad = await submit(client, "/admin/questions/new", question_form(correct_A="1"))
     assert bad.status_code == 422
     assert 'id="e-options"' in bad.text
-    assert shown(QUESTION_MESSAGES[("options", "exactly_one_correct")]) in bad.text
+    assert shown("A single-answer question has exactly one correct option.") in bad.text
     assert "买家在聊天中索要客服的微信号，正确的做法是？</textarea>" in bad.text
     assert 'value="婉拒，并说明只能在平台内沟通"' in bad.text and 'value="rules-900"' in bad.text
     assert re.search(r'name="correct_A" value="1"[^>]*checked', bad.text)
@@ -170,8 +175,8 @@ async def test_questions_are_written_through_the_editor_and_bad_ones_are_not(cli
         client, "/admin/questions/new", question_form(type="multiple", prompt=" ", option_B="", correct_B=None)
     )
     assert several.status_code == 422 and 'id="e-prompt"' in several.text
-    assert shown(QUESTION_MESSAGES[("options", "count")]) in several.text
-    assert shown(QUESTION_MESSAGES[("options", "at_least_two_correct")]) in several.text  # every rule, not one
+    assert shown("A single-answer question has 2 to 6 options; a multiple-answer question 3 to 6.") in several.text
+    assert shown("A multiple-answer question has at least two correct options.") in several.text  # every rule, not one
     assert await total(session) == 0
 
     created = await submit(client, "/admin/questions/new", question_form())
@@ -188,7 +193,7 @@ async def test_questions_are_written_through_the_editor_and_bad_ones_are_not(cli
     assert shown("Version %(n)s", n=1) in editor.text
 
     taken = await submit(client, "/admin/questions/new", question_form(), form_page="/admin/questions/new")
-    assert taken.status_code == 409 and shown(QUESTION_MESSAGES[("code", "unique")]) in taken.text
+    assert taken.status_code == 409 and shown("Another question has this code.") in taken.text
 
     # a scenario: one dialogue turn per line, in either language's words
     scenario = await submit(
@@ -233,7 +238,7 @@ async def test_questions_are_written_through_the_editor_and_bad_ones_are_not(cli
     no_choice = await submit(
         client, "/admin/questions/new", question_form(code="rules-902", type="true_false", true_false=None)
     )
-    assert no_choice.status_code == 422 and shown(QUESTION_MESSAGES[("options", "true_false")]) in no_choice.text
+    assert no_choice.status_code == 422 and shown("Choose whether the statement is true or false.") in no_choice.text
     assert await total(session) == 3
 
 
@@ -294,7 +299,9 @@ async def test_an_edit_is_a_new_version_with_history_and_a_question_can_be_retir
     again = await submit(client, url, changed)
     assert again.headers["location"].endswith("notice_code=question_unchanged")
     broken = await submit(client, url, {**changed, "correct_B": "1"})
-    assert broken.status_code == 422 and shown(QUESTION_MESSAGES[("options", "exactly_one_correct")]) in broken.text
+    assert (
+        broken.status_code == 422 and shown("A single-answer question has exactly one correct option.") in broken.text
+    )
     assert len(await bank.question_versions(session, admin, question_id)) == 2
 
     retired = await submit(client, url, {"action": "retire"})
@@ -353,7 +360,7 @@ async def test_importing_the_demo_bank_and_a_csv_with_a_bad_row(client, session,
         "csv-002",
         "options",
         "exactly_one_correct",
-        shown(QUESTION_MESSAGES[("options", "exactly_one_correct")]),
+        shown("A single-answer question has exactly one correct option."),
     ]
     assert await total(session) == 58
     assert await total(session, search="csv-002") == 0  # nothing of a rejected row is written
@@ -365,17 +372,33 @@ async def test_bad_import_files_are_shown_on_the_form(client, session, kit) -> N
 
     not_json = await upload(client, "bank.json", b"{not json")
     assert not_json.status_code == 422 and 'id="e-file"' in not_json.text
-    assert shown(IMPORT_MESSAGES[("body", "json")]) in not_json.text and "bank.json" in not_json.text
+    assert shown("The file is not valid JSON.") in not_json.text and "bank.json" in not_json.text
     wrong_header = await upload(client, "bank.csv", "编号,题目\n1,2\n".encode())
-    assert wrong_header.status_code == 422 and shown(IMPORT_MESSAGES[("body", "columns")]) in wrong_header.text
-    not_utf8 = await upload(
-        client, "bank.csv", "code,category,type,prompt,correct\n".encode("gbk") + "题".encode("gbk")
+    assert (
+        wrong_header.status_code == 422
+        and shown("The CSV header lacks a required column: code, category, type, prompt and correct.")
+        in wrong_header.text
     )
-    assert not_utf8.status_code == 422 and shown(IMPORT_MESSAGES[("body", "encoding")]) in not_utf8.text
+    # GBK, what Excel on Chinese Windows writes, is read (issue 16); UTF-16 ("Unicode text") is not
+    gbk = await upload(
+        client,
+        "bank.csv",
+        "code,category,type,difficulty,prompt,option_a,option_b,correct\n"
+        "gbk-001,platform_rules,single,1,买家索要微信号时，客服应？,发给他,婉拒,B\n".encode("gbk"),
+    )
+    assert gbk.status_code == 200 and count(gbk.text, "created") == 1, gbk.text
+    assert await total(session, search="gbk-001") == 1
+    unreadable = await upload(client, "bank.csv", "code,category,type,prompt,correct\n题".encode("utf-16"))
+    assert unreadable.status_code == 422 and shown("The CSV file must be UTF-8 or GBK (GB18030).") in unreadable.text
     too_big = await upload(client, "bank.json", b" " * (5 * 1024 * 1024 + 1), "application/json")
-    assert too_big.status_code == 422 and shown(IMPORT_MESSAGES[("body", "too_large")]) in too_big.text
+    assert (
+        too_big.status_code == 422 and shown("The file may be at most %(megabytes)s MB.", megabytes=5) in too_big.text
+    )
     other_kind = await upload(client, "bank.txt", b"hello", "text/plain")
-    assert other_kind.status_code == 422 and shown(IMPORT_MESSAGES[("file", "kind")]) in other_kind.text
+    assert other_kind.status_code == 422 and shown("Only .json and .csv files can be imported.") in other_kind.text
+    # a file passes no request guard: a NUL (which PostgreSQL cannot store) is refused by the bank's reading
+    nul = await upload(client, "bank.json", BANK_FILE.read_bytes().replace("千牛".encode(), b"\\u0000", 1))
+    assert nul.status_code == 422 and shown("The file holds a NUL character, which no text field accepts.") in nul.text
     by_type = await upload(client, "export", BANK_FILE.read_bytes(), "application/json")  # no extension: the type
     assert by_type.status_code == 200 and count(by_type.text, "created") == 57
 
@@ -383,12 +406,12 @@ async def test_bad_import_files_are_shown_on_the_form(client, session, kit) -> N
     no_file = await client.post(
         "/admin/questions/import", data={"_csrf_token": token}, files={"file": ("", b"", "application/octet-stream")}
     )
-    assert no_file.status_code == 422 and shown(IMPORT_MESSAGES[("file", "required")]) in no_file.text
+    assert no_file.status_code == 422 and shown("Choose a .json or .csv file to import.") in no_file.text
     without_token = await client.post(
         "/admin/questions/import", files={"file": ("bank.json", b"[]", "application/json")}
     )
     assert without_token.status_code == 403
-    assert await total(session) == 57
+    assert await total(session) == 58
 
 
 # --- who may see the pages ----------------------------------------------------------------------------------------
@@ -501,7 +524,10 @@ async def test_blueprints_are_created_and_edited_through_the_pages(client, sessi
 
     short = await submit(client, "/admin/exams/new", blueprint_form(round_id, count_scenario="15"))
     assert short.status_code == 422 and 'id="e-per_category"' in short.text
-    assert shown(BLUEPRINT_MESSAGES[("per_category", "not_enough_questions")]) in short.text
+    assert (
+        shown("The bank has fewer active questions in a category than asked for: see the counts next to each number.")
+        in short.text
+    )
     assert (
         'value="岗前认证考试（售前）"' in short.text
         and 'name="count_scenario" type="number" min="0" max="200" step="1" value="15"' in short.text
@@ -511,11 +537,14 @@ async def test_blueprints_are_created_and_edited_through_the_pages(client, sessi
         "/admin/exams/new",
         blueprint_form(round_id, count_platform_rules="", count_service_skills="0", count_scenario="0"),
     )
-    assert empty.status_code == 422 and shown(BLUEPRINT_MESSAGES[("per_category", "not_empty")]) in empty.text
+    assert empty.status_code == 422 and shown("An exam draws at least one question.") in empty.text
     not_offered = await submit(client, "/admin/exams/new", blueprint_form(round_id, track="complaints"))
     assert not_offered.status_code == 422 and 'id="e-track"' in not_offered.text
     no_round = await submit(client, "/admin/exams/new", blueprint_form(""))
-    assert no_round.status_code == 422 and shown(BLUEPRINT_MESSAGES[("round_id", "required")]) in no_round.text
+    assert (
+        no_round.status_code == 422
+        and shown("An exam for one track belongs to a round: choose the round.") in no_round.text
+    )
     out_of_range = await submit(client, "/admin/exams/new", blueprint_form(round_id, pass_mark="101"))
     assert out_of_range.status_code == 422
     assert shown("The pass mark is %(low)s to %(high)s percent.", low=1, high=100) in out_of_range.text
@@ -536,7 +565,7 @@ async def test_blueprints_are_created_and_edited_through_the_pages(client, sessi
     assert (blueprint.time_limit_minutes, blueprint.pass_mark, blueprint.attempts_allowed) == (30, 80, 3)
 
     twice = await submit(client, "/admin/exams/new", blueprint_form(round_id))
-    assert twice.status_code == 409 and shown(BLUEPRINT_MESSAGES[("round_id", "unique")]) in twice.text
+    assert twice.status_code == 409 and shown("This round (and track) already has an exam blueprint.") in twice.text
 
     # editing: round and track are shown, not offered
     url = f"/admin/exams/{blueprint_id}"

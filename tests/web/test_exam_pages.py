@@ -77,6 +77,9 @@ async def test_a_worker_takes_the_exam_saving_answers_as_clicked_and_is_certifie
     attempt_id = uuid.UUID(exam_url.rsplit("/", 1)[1])
     exam_page = await client.get(exam_url)
     assert exam_page.status_code == 200
+    # a running attempt is being answered (作答中), not studied (学习中, the training modules' word)
+    attempts_table = (await client.get(f"/applications/{application_id}")).text.split("<table")[-1]
+    assert "作答中" in attempts_table and "学习中" not in attempts_table
     assert 'data-countdown data-seconds="1800"' in exam_page.text and 'data-exam="' in exam_page.text
     question_ids = re.findall(r'data-question="([0-9a-f-]{36})"', exam_page.text)
     assert len(question_ids) == 6

@@ -15,40 +15,16 @@ from litestar.response import Redirect, Template
 
 from exams import service
 from gigplatform.db import DbSession
-from gigplatform.errors import DomainError, FieldError, InvalidInput
+from gigplatform.errors import FieldError, InvalidInput
 from gigplatform.security import CurrentPrincipal, Kit, Principal
 from recruitment import service as recruitment
 from web.exam_labels import CATEGORY_LABELS
 from web.forms import form_page, read_form
-from web.i18n import N_, _
-from web.rendering import Form, form_errors, general_errors, notice, page
+from web.i18n import N_
+from web.rendering import Form, general_errors, notice, page
 
 CATEGORIES = [c.value for c in service.QuestionCategory]
 TRACKS = [t.value for t in recruitment.Track]
-BLUEPRINT_MESSAGES: dict[tuple[str, str], str] = {
-    ("title", "length"): N_("The title needs 1 to 120 characters."),
-    ("per_category", "one_of"): N_("Unknown category."),
-    ("per_category", "range"): N_("Each category draws 0 to 200 questions."),
-    ("per_category", "not_empty"): N_("An exam draws at least one question."),
-    ("per_category", "not_enough_questions"): N_(
-        "The bank has fewer active questions in a category than asked for: see the counts next to each number."
-    ),
-    ("round_id", "required"): N_("An exam for one track belongs to a round: choose the round."),
-    ("round_id", "unique"): N_("This round (and track) already has an exam blueprint."),
-    ("round_id", "exists"): N_("No such recruitment round."),
-    ("round_id", "type"): N_("No such recruitment round."),
-    ("round_id", "invalid"): N_("No such recruitment round."),
-    ("track", "offered"): N_("The round does not offer this track."),
-    ("blueprint_id", "exists"): N_("No such exam blueprint."),
-    ("*", "integer"): N_("Enter a whole number."),
-}
-# The ranges in words; the numbers come from `service.BLUEPRINT_RANGES`.
-RANGE_MESSAGES = {
-    "time_limit_minutes": N_("The time limit is %(low)s to %(high)s minutes."),
-    "pass_mark": N_("The pass mark is %(low)s to %(high)s percent."),
-    "attempts_allowed": N_("Attempts allowed are %(low)s to %(high)s."),
-    "cooldown_hours": N_("The cool-down is %(low)s to %(high)s hours."),
-}
 NOTICES: dict[str, str] = {
     "blueprint_created": N_("The exam blueprint is saved."),
     "blueprint_saved": N_("The exam blueprint is saved."),
@@ -74,16 +50,7 @@ NUMBER_LABELS = {
     "cooldown_hours": N_("Cool-down between attempts (hours)"),
 }
 BLUEPRINT_SWITCHES = ("shuffle_options", "show_answers", "partial_credit")
-
-
-def blueprint_errors(exc: DomainError) -> dict[str, str]:
-    """The service's words for a blueprint, with each setting's range filled in from the schema's own numbers."""
-    errors = form_errors(exc, BLUEPRINT_MESSAGES)
-    for error in exc.errors:
-        if error.rule == "range" and error.field in RANGE_MESSAGES:
-            low, high = service.BLUEPRINT_RANGES[error.field]
-            errors[error.field] = _(RANGE_MESSAGES[error.field]) % {"low": low, "high": high}
-    return errors
+WHOLE_NUMBER = N_("Enter a whole number.")
 
 
 def _blueprint_values(blueprint: service.Blueprint | None) -> dict[str, Any]:
@@ -125,7 +92,7 @@ def _blueprint_input(form: dict[str, str], creating: bool) -> service.BlueprintI
         try:
             per_category[category] = int(form.get(f"count_{category}", "").strip() or 0)
         except ValueError:
-            errors = [FieldError("per_category", "integer", "Enter a whole number.")]
+            errors = [FieldError("per_category", "integer", WHOLE_NUMBER, WHOLE_NUMBER)]
     struct: type[service.BlueprintIn | service.BlueprintPatch] = (
         service.BlueprintIn if creating else service.BlueprintPatch
     )
@@ -133,8 +100,11 @@ def _blueprint_input(form: dict[str, str], creating: bool) -> service.BlueprintI
     switches = {name: form.get(name) == "1" for name in BLUEPRINT_SWITCHES}
     try:
         data = read_form(form, struct, only=only, per_category=per_category, **switches)
-    except InvalidInput as exc:
-        errors += exc.errors
+    except InvalidInput as exc:  # a setting out of its range is said with its range, as the service says it
+        errors += [
+            service.out_of_range(e.field) if e.field in BLUEPRINT_NUMBERS and e.rule == "range" else e
+            for e in exc.errors
+        ]
     if errors:
         raise InvalidInput("; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
     return service.BlueprintInput.of(data)
@@ -205,7 +175,6 @@ async def admin_blueprint_create(
         create,
         done=lambda blueprint: Redirect(path=f"/admin/exams/{blueprint.id}?notice_code=blueprint_created"),
         again=again,
-        explain=blueprint_errors,
     )
 
 
@@ -264,7 +233,6 @@ async def admin_blueprint_update(
         save,
         done=lambda _saved: Redirect(path=f"/admin/exams/{blueprint_id}?notice_code=blueprint_saved"),
         again=again,
-        explain=blueprint_errors,
     )
 
 

@@ -1,9 +1,9 @@
 """The question editor's form, both ways: a saved question as the editor's inputs, and the posted inputs as the
-service's `QuestionInput`.
+API's `QuestionIn`.
 
 This is the web's own part of the editor: the inputs are not the API's shape (option rows A–F or a true/false
-choice picked by the type, one dialogue turn per line in either language's words), so they are translated here;
-every rule about what a question may hold stays in the service.
+choice picked by the type, one dialogue turn per line in either language's words), so they are adapted here;
+every rule about what a question may hold stays in the Struct and the service.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import re
 from typing import Any
 
 from exams import service
-from gigplatform.errors import FieldError, InvalidInput
 from web import i18n
+from web.forms import read_form
 
 CATEGORIES = [c.value for c in service.QuestionCategory]
 OPTION_KEYS = service.OPTION_KEYS
@@ -103,17 +103,13 @@ def posted_values(form: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def question_input(values: dict[str, Any], current: service.QuestionVersion | None) -> service.QuestionInput:
-    """The service's input from the posted values; InvalidInput when the difficulty is not even a number.
-
-    The type chooses which inputs count: the option rows A–F, or the true/false choice. So the form works without
-    the script that hides the other ones.
+def question_input(
+    form: dict[str, str], values: dict[str, Any], current: service.QuestionVersion | None
+) -> service.QuestionInput:
+    """The posted editor as the API's `QuestionIn` (its own checks, every input's error at once), then as the
+    service's input. The adapter's part: the option rows A–F or the true/false choice, picked by the type (so the
+    form works without the script that hides the other ones), and the dialogue lines as turns.
     """
-    try:
-        difficulty = int(values["difficulty"])
-    except ValueError:
-        error = FieldError("difficulty", "integer", "Enter a whole number.")
-        raise InvalidInput(error.message, errors=[error]) from None
     if values["type"] == service.QuestionType.TRUE_FALSE:
         # keep the wording a saved true/false question already has ("对"/"错" from an import, say)
         texts = (
@@ -122,23 +118,24 @@ def question_input(values: dict[str, Any], current: service.QuestionVersion | No
             else {}
         )
         options = [
-            {"key": key, "text": texts.get(key, text), "correct": values["true_false"] == key}
+            service.Option(key, texts.get(key, text), values["true_false"] == key)
             for key, text in TRUE_FALSE_TEXTS.items()
         ]
     else:
         options = [
-            {"key": key, "text": row["text"], "correct": row["correct"]}
+            service.Option(key, row["text"], row["correct"])
             for key, row in values["options"].items()
             if row["text"].strip() or row["correct"]
         ]
-    return service.QuestionInput(
+    # A line the service can't read keeps its speaker as typed, so the service names the rule it breaks.
+    dialogue = [service.Turn(t["speaker"], t["text"]) for t in parse_dialogue(values["dialogue"])]  # type: ignore[arg-type]
+    data = read_form(
+        {**form, "difficulty": values["difficulty"]},
+        service.QuestionIn,
+        only=("category", "type", "difficulty", "prompt", "explanation"),
         code=(values["code"] or None) if current is None else None,  # a saved question keeps its code
-        category=values["category"],
-        type=values["type"],
-        difficulty=difficulty,
-        prompt=values["prompt"],
-        dialogue=parse_dialogue(values["dialogue"]),
         options=options,
-        explanation=values["explanation"],
+        dialogue=dialogue,
         active=values["active"],
     )
+    return service.QuestionInput.of(data)

@@ -15,21 +15,10 @@ from exams import service
 from gigplatform.db import DbSession
 from gigplatform.errors import DomainError, InvalidInput
 from gigplatform.security import CurrentPrincipal, Kit
-from web.admin.questions import QUESTION_MESSAGES, said
+from web.admin.questions import said
 from web.forms import form_page
 from web.i18n import N_
 from web.rendering import form_errors, page
-
-IMPORT_MESSAGES: dict[tuple[str, str], str] = {
-    ("file", "required"): N_("Choose a .json or .csv file to import."),
-    ("file", "kind"): N_("Only .json and .csv files can be imported."),
-    ("body", "too_large"): N_("The file may be at most 5 MB."),
-    ("body", "json"): N_("The file is not valid JSON."),
-    ("body", "format"): N_('A JSON bank is {"format": "gigplatform-question-bank", "questions": [...]} or a list.'),
-    ("body", "encoding"): N_("The CSV file must be UTF-8."),
-    ("body", "columns"): N_("The CSV header lacks a required column: code, category, type, prompt and correct."),
-    ("body", "too_many"): N_("At most 2000 questions per import."),
-}
 
 
 @dataclass
@@ -72,7 +61,7 @@ def _import_page(
     status: int = 200,
 ) -> Template:
     rejected = [
-        RejectedLine(row.row, row.code, error.field, error.rule, said(error, QUESTION_MESSAGES))
+        RejectedLine(row.row, row.code, error.field, error.rule, said(error))
         for row in (report.rejected if report else [])
         for error in row.errors
     ]
@@ -92,7 +81,7 @@ def _import_page(
 
 def _file_errors(exc: DomainError) -> dict[str, str]:
     """Whatever is wrong with the file is said next to the file input."""
-    return {"file": " ".join(dict.fromkeys(form_errors(exc, IMPORT_MESSAGES).values()))}
+    return {"file": " ".join(dict.fromkeys(form_errors(exc).values()))}
 
 
 @get("/admin/questions/import", operation_id="page_admin_questions_import_form")
@@ -113,14 +102,14 @@ async def admin_questions_import(
 
     async def import_file() -> service.ImportReport:
         if upload is None:
-            raise InvalidInput("Choose a file to import.", field="file", rule="required")
+            raise InvalidInput(N_("Choose a .json or .csv file to import."), field="file", rule="required")
         try:
             body = await upload.read(service.IMPORT_MAX_BYTES + 1)
         finally:
             await upload.close()
         kind = _file_kind(upload)
         if kind is None and len(body) <= service.IMPORT_MAX_BYTES:
-            raise InvalidInput("Send a .json or .csv file.", field="file", rule="kind")
+            raise InvalidInput(N_("Only .json and .csv files can be imported."), field="file", rule="kind")
         rows = service.parse_bank(body, kind or "json")
         return await service.import_questions(db_session, kit.clock, principal, rows)
 

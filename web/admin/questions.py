@@ -7,6 +7,7 @@ as the API reports them all).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import uuid
 from dataclasses import dataclass
@@ -34,40 +35,17 @@ from web.i18n import N_
 from web.rendering import Form, ListQuery, form_errors, general_errors, notice, page
 
 BANK_PAGE_SIZE = 20
+LAST_PAGE = service.OFFSET_MAX // BANK_PAGE_SIZE  # a page past this has an offset no database takes
 
 # --- the words for what the services say --------------------------------------------------------------------------
 
-QUESTION_MESSAGES: dict[tuple[str, str], str] = {
-    ("code", "format"): N_("The code is 1 to 40 letters, digits, '-', '_' or '.'."),
-    ("code", "unique"): N_("Another question has this code."),
-    ("code", "immutable"): N_("A question's code cannot change."),
-    ("code", "required"): N_("Every imported question needs a code, to match it again."),
-    ("code", "duplicate_in_file"): N_("This code appears earlier in the file."),
-    ("category", "one_of"): N_("Choose a category."),
-    ("type", "one_of"): N_("Choose a question type."),
-    ("difficulty", "range"): N_("The difficulty is a whole number from 1 to 5."),
-    ("prompt", "length"): N_("The question needs 1 to 2000 characters."),
-    ("explanation", "max_length"): N_("The explanation may have at most 2000 characters."),
+# Every rule's words are the service's own message (`N_` where the rule lives), translated. Only these three say
+# something else here: the editor's inputs are lines, option rows and a true/false choice, not the JSON shape that
+# the API's and the bank files' words describe.
+FORM_WORDS: dict[tuple[str, str], str] = {
     ("dialogue", "format"): N_("Write one turn per line, starting with 买家: or 客服: (buyer: or agent:)."),
-    ("dialogue", "required"): N_("A scenario question needs a dialogue of 1 to 12 turns."),
-    ("dialogue", "scenario_only"): N_("Only scenario questions carry a dialogue."),
     ("options", "format"): N_("Every option needs a text."),
-    ("options", "unique_keys"): N_("Every option needs its own letter."),
     ("options", "true_false"): N_("Choose whether the statement is true or false."),
-    ("options", "count"): N_("A single-answer question has 2 to 6 options; a multiple-answer question 3 to 6."),
-    ("options", "exactly_one_correct"): N_("A single-answer question has exactly one correct option."),
-    ("options", "at_least_two_correct"): N_("A multiple-answer question has at least two correct options."),
-    ("active", "type"): N_("active is true or false."),
-    ("row", "format"): N_("Each question is a JSON object."),
-    ("question_id", "exists"): N_("No such question."),
-    ("*", "unknown_field"): N_("This field is unknown."),
-    ("*", "integer"): N_("Enter a whole number."),
-}
-FILTER_MESSAGES: dict[tuple[str, str], str] = {
-    ("category", "one_of"): N_("Unknown category."),
-    ("type", "one_of"): N_("Unknown question type."),
-    ("limit", "range"): N_("There is no such page."),
-    ("offset", "range"): N_("There is no such page."),
 }
 # Notices shown after a redirect: only these fixed codes travel in the URL, never text.
 NOTICES: dict[str, str] = {
@@ -79,12 +57,12 @@ NOTICES: dict[str, str] = {
 }
 
 
-def said(error: FieldError, messages: dict[tuple[str, str], str]) -> str:
-    """One broken rule in the visitor's language (the service's own sentence where the table has none)."""
+def said(error: FieldError, messages: dict[tuple[str, str], str] = FORM_WORDS) -> str:
+    """One broken rule in the visitor's language: the service's own sentence, or the form's words for it."""
     return form_errors(InvalidInput(error.message, errors=[error]), messages)[error.field]
 
 
-def all_errors(exc: DomainError, messages: dict[tuple[str, str], str] = QUESTION_MESSAGES) -> dict[str, str]:
+def all_errors(exc: DomainError, messages: dict[tuple[str, str], str] = FORM_WORDS) -> dict[str, str]:
     """As `form_errors`, but a field that breaks several rules shows them all (the bank reports every rule)."""
     found: dict[str, list[str]] = {}
     for error in exc.errors:
@@ -114,8 +92,18 @@ class BankQuery(ListQuery):
             active={"yes": True, "no": False}.get(self.active),
             search=self.q or None,
             limit=BANK_PAGE_SIZE,
-            offset=(max(1, self.page) - 1) * BANK_PAGE_SIZE,
+            offset=(self.page - 1) * BANK_PAGE_SIZE,
         )
+
+
+def page_of(raw: str | None) -> int:
+    """The page a link asks for, whatever it says: not a number is the first page, a huge one the last there is."""
+    digits = (raw or "").strip()
+    if not digits.isdecimal():  # "-5", "abc", "²": the first page
+        return 1
+    if len(digits) > len(str(LAST_PAGE)):  # no page is that far (and int() refuses thousands of digits)
+        return LAST_PAGE
+    return max(1, min(int(digits), LAST_PAGE))
 
 
 @get("/admin/questions", operation_id="page_admin_questions")
@@ -126,16 +114,20 @@ async def admin_questions(
     category: FromQuery[str | None] = None,
     type: FromQuery[str | None] = None,
     active: FromQuery[str | None] = None,
-    page_number: FromQuery[int] = 1,
+    page_number: FromQuery[str | None] = None,
 ) -> Response[Any]:
-    query = BankQuery((q or "").strip(), category or "", type or "", active or "", max(1, page_number))
+    query = BankQuery((q or "").strip(), category or "", type or "", active or "", page_of(page_number))
     errors: dict[str, str] = {}
     rows: list[tuple[service.Question, service.QuestionVersion]] = []
     total = 0
     try:  # a filter the service does not know is shown above an empty list, not as an error page
         rows, total = await service.list_questions(db_session, query.service_filter())
+        last = max(1, math.ceil(total / BANK_PAGE_SIZE))
+        if query.page > last:  # past the end: the last page
+            query = dataclasses.replace(query, page=last)
+            rows, total = await service.list_questions(db_session, query.service_filter())
     except InvalidInput as exc:
-        errors = form_errors(exc, FILTER_MESSAGES)
+        errors = form_errors(exc)
     return page(
         "admin/questions.html",
         request,
@@ -216,7 +208,7 @@ async def admin_question_create(
 
     async def create() -> service.Question:
         question, _version = await service.create_question(
-            db_session, kit.clock, principal, question_input(values, None)
+            db_session, kit.clock, principal, question_input(data, values, None)
         )
         return question
 
@@ -260,7 +252,9 @@ async def admin_question_update(
 
     async def save() -> service.Question:
         changes = (
-            service.QuestionInput(active=action == "restore") if values is None else question_input(values, current)
+            service.QuestionInput(active=action == "restore")
+            if values is None
+            else question_input(data, values, current)
         )
         saved, _version = await service.update_question(db_session, kit.clock, principal, question_id, changes)
         return saved

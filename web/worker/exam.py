@@ -22,27 +22,10 @@ from gigplatform.errors import DomainError
 from gigplatform.security import CurrentPrincipal, Kit, Principal
 from web.exam_labels import CATEGORY_LABELS, TYPE_LABELS
 from web.forms import form_page
-from web.i18n import N_, _
+from web.i18n import _
 from web.rendering import form_errors, page
 from web.worker.applications import application_page
 
-# What the exam services can say, in the visitor's language.
-EXAM_MESSAGES: dict[tuple[str, str], str] = {
-    ("status", "not_at_exam"): N_("The exam is not open for this application now."),
-    ("blueprint", "missing"): N_("No exam is set up for this round yet. Please check again later."),
-    ("blueprint", "already_passed"): N_("You have already passed this exam."),
-    ("blueprint", "not_enough_questions"): N_("The exam cannot be drawn right now. Please tell an administrator."),
-    ("attempts", "none_left"): N_("No exam attempts are left."),
-    ("attempts", "cooldown"): N_("The next attempt opens after the cool-down."),
-    ("attempt", "one_active"): N_("You already have an exam running; finish it first."),
-    ("track", "required"): N_("Choose which track's exam to take."),
-    ("track", "one_of"): N_("Choose one of the tracks you applied for."),
-    ("application_id", "applicant_only"): N_("Only the applicant takes their exam."),
-    ("deadline", "passed"): N_("Time is up: answers after the deadline are not taken."),
-    ("status", "submitted"): N_("This attempt is already submitted."),
-    ("choice_ids", "one_of"): N_("Choose among the question's options."),
-    ("choice_ids", "single_answer"): N_("This question takes one answer."),
-}
 FINISHED = ("passed", "submitted")  # the rules that say the attempt is over: the page reloads to its result
 
 
@@ -70,7 +53,6 @@ async def exam_start(
         start,
         done=lambda view: Redirect(path=f"/exam-attempts/{view.attempt.id}"),
         again=again,
-        messages=EXAM_MESSAGES,
     )
 
 
@@ -114,7 +96,7 @@ async def exam_attempt(
     """The exam, or its result: an attempt whose time ran out is handed in first."""
     attempt = await exams.access_attempt(db_session, principal, attempt_id)
     await exams.settle_overdue_attempts(db_session, kit.clock, attempt.user_id)
-    errors = {"deadline": _(EXAM_MESSAGES[("deadline", "passed")])} if notice_code == "late" else None
+    errors = {"deadline": _(exams.DEADLINE_PASSED)} if notice_code == "late" else None
     return await _attempt_page(request, db_session, kit.clock, principal, attempt_id, errors)
 
 
@@ -139,7 +121,7 @@ async def exam_answer(
             raise
         await discard(db_session, exc)
         finished = any(e.rule in FINISHED for e in exc.errors)
-        message = next(iter(form_errors(exc, EXAM_MESSAGES).values()), exc.detail)
+        message = next(iter(form_errors(exc).values()), exc.detail)
         return Response({"saved": False, "reload": finished, "message": message}, status_code=exc.status)
     seconds_left = max(0, math.floor((saved.deadline - saved.saved_at).total_seconds()))
     return Response({"saved": True, "choice_ids": saved.choice_ids, "seconds_left": seconds_left})
@@ -173,9 +155,7 @@ async def exam_submit(
             return Redirect(path=f"{result_url}?notice_code=late")
         return await _attempt_page(request, db_session, kit.clock, principal, attempt_id, errors, status)
 
-    return await form_page(
-        db_session, hand_in, done=lambda _none: Redirect(path=result_url), again=again, messages=EXAM_MESSAGES
-    )
+    return await form_page(db_session, hand_in, done=lambda _none: Redirect(path=result_url), again=again)
 
 
 ROUTES = [exam_start, exam_attempt, exam_answer, exam_submit]
