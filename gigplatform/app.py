@@ -11,7 +11,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.response import Response
 from sqlalchemy import text
@@ -29,6 +29,7 @@ from gigplatform.errors import EXCEPTION_HANDLERS, NotAuthenticated
 from gigplatform.events import FanOut, LogPublisher, Publisher
 from gigplatform.headers import add_security_headers
 from gigplatform.input_guard import guard_input
+from gigplatform.openapi import SCHEMA_PLUGINS, document_api
 from gigplatform.security import AuthenticationMiddleware, Principal, SecurityKit, SessionTokens, require_principal
 from recruitment.api import CONTROLLERS as RECRUITMENT_CONTROLLERS
 from recruitment.identity import IdentityProvider, provider_from_settings
@@ -42,7 +43,12 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/ready", operation_id="ready", tags=["ops"])
+@get(
+    "/ready",
+    operation_id="ready",
+    tags=["ops"],
+    responses={503: ResponseSpec(dict[str, Any], description="A dependency does not answer; `checks` says which.")},
+)
 async def ready(state: State) -> Response[dict[str, Any]]:
     """Ready to serve: the database answers (and Redis, when configured)."""
     checks: dict[str, str] = {}
@@ -151,6 +157,7 @@ def create_app(
             "identity_provider": Provide(provide_identity_provider, sync_to_thread=False),
         },
         middleware=[DefineMiddleware(AuthenticationMiddleware)],
+        plugins=SCHEMA_PLUGINS,
         before_send=[add_security_headers],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
@@ -170,7 +177,6 @@ def create_app(
             components=Components(
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
             ),
-            security=[{"bearer": []}],
             render_plugins=RENDER_PLUGINS,
         ),
         state=state,
@@ -180,4 +186,5 @@ def create_app(
         debug=False,
     )
     pages.install(app)
+    document_api(app)
     return app

@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from gigplatform.clock import business_today
 from gigplatform.db import DbSession, unit_of_work
+from gigplatform.openapi import conflict, problem
 from gigplatform.security import CurrentPrincipal, Kit, SecurityKit, admin_only, authenticated, worker_only
 from recruitment import service
 from recruitment.schemas import (
@@ -187,7 +188,7 @@ class AdminRoundController(Controller):
     async def show(self, round_: NamedDependency[Round], db_session: DbSession) -> RoundOut:
         return (await rounds_out(db_session, [round_]))[0]
 
-    @patch("/{round_id:uuid}", operation_id="updateRound")
+    @patch("/{round_id:uuid}", operation_id="updateRound", responses=conflict("closed", "frozen_while_open"))
     async def update(
         self, round_id: FromPath[uuid.UUID], data: JSONBody[RoundPatch], db_session: DbSession, kit: Kit
     ) -> RoundOut:
@@ -195,11 +196,16 @@ class AdminRoundController(Controller):
         round_ = await service.update_round(db_session, kit.clock, round_id, service.RoundInput(**fields))
         return (await rounds_out(db_session, [round_]))[0]
 
-    @post("/{round_id:uuid}/open", operation_id="openRound", status_code=HTTP_200_OK)
+    @post(
+        "/{round_id:uuid}/open",
+        operation_id="openRound",
+        status_code=HTTP_200_OK,
+        responses={**conflict("not_draft"), **problem(422, "The round's closing time has already passed.")},
+    )
     async def open(self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit) -> RoundOut:
         return (await rounds_out(db_session, [await service.open_round(db_session, kit.clock, round_id)]))[0]
 
-    @post("/{round_id:uuid}/close", operation_id="closeRound", status_code=HTTP_200_OK)
+    @post("/{round_id:uuid}/close", operation_id="closeRound", status_code=HTTP_200_OK, responses=conflict("not_open"))
     async def close(self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit) -> RoundOut:
         return (await rounds_out(db_session, [await service.close_round(db_session, kit.clock, round_id)]))[0]
 
@@ -217,7 +223,7 @@ class AdminRoundController(Controller):
         body = await service.export_csv(db_session, kit.clock, round_id, filters)
         return Response(
             body,
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="applications-{round_id}.csv"'},
         )
 
@@ -227,7 +233,12 @@ class AdminApplicationController(Controller):
     tags = ["recruitment: admin"]
     guards = [admin_only]
 
-    @post("/{application_id:uuid}/reject", operation_id="rejectApplication", status_code=HTTP_200_OK)
+    @post(
+        "/{application_id:uuid}/reject",
+        operation_id="rejectApplication",
+        status_code=HTTP_200_OK,
+        responses=conflict("transition"),
+    )
     async def reject(
         self,
         application_id: FromPath[uuid.UUID],
@@ -263,7 +274,7 @@ class AdminTrainingController(Controller):
     async def list_modules(self, db_session: DbSession) -> list[ModuleAdminOut]:
         return [module_admin_out(m) for m in await service.list_modules(db_session)]
 
-    @patch("/{module_id:uuid}", operation_id="updateTrainingModule")
+    @patch("/{module_id:uuid}", operation_id="updateTrainingModule", responses=conflict("required_by_round"))
     async def update(
         self, module_id: FromPath[uuid.UUID], data: JSONBody[ModulePatch], db_session: DbSession, kit: Kit
     ) -> ModuleAdminOut:
@@ -287,7 +298,12 @@ class RoundController(Controller):
         """A round as the caller may see it: a draft is the admins' alone (404 for anyone else)."""
         return (await rounds_out(db_session, [round_]))[0]
 
-    @post("/{round_id:uuid}/applications", operation_id="apply", guards=[worker_only])
+    @post(
+        "/{round_id:uuid}/applications",
+        operation_id="apply",
+        guards=[worker_only],
+        responses=conflict("not_open", "duplicate", "already_applied", "another_account", "another_person"),
+    )
     async def apply(
         self,
         round_id: FromPath[uuid.UUID],
@@ -340,6 +356,7 @@ class ApplicationController(Controller):
         operation_id="withdrawApplication",
         status_code=HTTP_200_OK,
         guards=[worker_only],
+        responses=conflict("transition"),
     )
     async def withdraw(
         self,
@@ -352,7 +369,12 @@ class ApplicationController(Controller):
         application = await service.withdraw_application(db_session, kit.clock, principal, application_id, data.reason)
         return application_out(application, await service.round_by_id(db_session, application.round_id))
 
-    @post("/applications/{application_id:uuid}/typing-test", operation_id="startTypingTest", guards=[worker_only])
+    @post(
+        "/applications/{application_id:uuid}/typing-test",
+        operation_id="startTypingTest",
+        guards=[worker_only],
+        responses=conflict("not_typing", "no_attempts_left"),
+    )
     async def start_typing(
         self, application_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> TypingTestOut:
@@ -372,6 +394,7 @@ class ApplicationController(Controller):
         operation_id="submitTypingTest",
         status_code=HTTP_200_OK,
         guards=[worker_only],
+        responses=conflict("already_submitted", "not_typing", "transition"),
     )
     async def submit_typing(
         self,
@@ -409,6 +432,7 @@ class ApplicationController(Controller):
         operation_id="completeTrainingModule",
         status_code=HTTP_200_OK,
         guards=[worker_only],
+        responses=problem(422, "The module was not opened, or its minimum reading time has not passed."),
     )
     async def complete_module(
         self, module_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal

@@ -28,6 +28,7 @@ from gigplatform.accounts.schemas import (
 )
 from gigplatform.accounts.service import ShopMember, ShopPermission, User
 from gigplatform.db import DbSession
+from gigplatform.openapi import conflict, forbidden, too_many_requests
 from gigplatform.security import CurrentPrincipal, Kit, SessionTokens, authenticated, seller_only
 
 
@@ -47,12 +48,20 @@ class AuthController(Controller):
     path = "/api/auth"
     tags = ["auth"]
 
-    @post("/register", operation_id="register")
+    @post("/register", operation_id="register", responses=conflict("unique"))
     async def register(self, data: JSONBody[RegisterIn], db_session: DbSession, kit: Kit) -> RegisteredOut:
         user = await service.register_user(db_session, kit, **{f: getattr(data, f) for f in data.__struct_fields__})
         return RegisteredOut(user.id, user.login, user.role.value)
 
-    @post("/login", operation_id="login", status_code=HTTP_200_OK)
+    @post(
+        "/login",
+        operation_id="login",
+        status_code=HTTP_200_OK,
+        responses={
+            **forbidden("The account is banned."),
+            **too_many_requests("Too many failed sign-ins for this login lately."),
+        },
+    )
     async def login(self, data: JSONBody[LoginIn], db_session: DbSession, kit: Kit) -> TokenPairOut:
         return _pair(await service.sign_in(db_session, kit, login=data.login, password=data.password))
 
