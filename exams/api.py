@@ -43,6 +43,7 @@ from exams.schemas import (
 )
 from gigplatform.db import DbSession
 from gigplatform.errors import UnsupportedMediaType
+from gigplatform.listing import WINDOW, Page, Paged, page_of
 from gigplatform.openapi import Content, conflict, forbidden
 from gigplatform.security import CurrentPrincipal, Kit, admin_only, authenticated
 from recruitment import service as recruitment
@@ -129,11 +130,12 @@ class QuestionController(Controller):
     ) -> QuestionOut:
         return question_out(*await service.access_question(db_session, principal, question_id))
 
-    @get("/{question_id:uuid}/versions", operation_id="listQuestionVersions")
+    @get("/{question_id:uuid}/versions", operation_id="listQuestionVersions", dependencies=WINDOW)
     async def versions(
-        self, question_id: FromPath[uuid.UUID], db_session: DbSession, principal: CurrentPrincipal
-    ) -> list[VersionOut]:
-        return [version_out(v) for v in await service.question_versions(db_session, principal, question_id)]
+        self, question_id: FromPath[uuid.UUID], db_session: DbSession, principal: CurrentPrincipal, window: Paged
+    ) -> Page[VersionOut]:
+        found = await service.question_versions(db_session, principal, question_id)
+        return page_of([version_out(v) for v in found], window)
 
     @patch("/{question_id:uuid}", operation_id="updateQuestion")
     async def update(
@@ -187,11 +189,11 @@ class BlueprintController(Controller):
     async def create(self, data: JSONBody[BlueprintIn], db_session: DbSession, kit: Kit) -> BlueprintOut:
         return blueprint_out(await service.create_blueprint(db_session, kit.clock, service.BlueprintInput.of(data)))
 
-    @get("/", operation_id="listBlueprints")
+    @get("/", operation_id="listBlueprints", dependencies=WINDOW)
     async def list_blueprints(
-        self, db_session: DbSession, round_id: FromQuery[uuid.UUID | None] = None
-    ) -> list[BlueprintOut]:
-        return [blueprint_out(b) for b in await service.list_blueprints(db_session, round_id)]
+        self, db_session: DbSession, window: Paged, round_id: FromQuery[uuid.UUID | None] = None
+    ) -> Page[BlueprintOut]:
+        return page_of([blueprint_out(b) for b in await service.list_blueprints(db_session, round_id)], window)
 
     @get(
         "/{blueprint_id:uuid}",

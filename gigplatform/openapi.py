@@ -151,7 +151,8 @@ class ClosedStructSchemaPlugin(StructSchemaPlugin):
 
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
         schema = super().to_openapi_schema(field_definition, schema_creator)
-        if field_definition.annotation.__struct_config__.forbid_unknown_fields:
+        struct = field_definition.origin or field_definition.annotation  # a generic Struct's own class
+        if struct.__struct_config__.forbid_unknown_fields:
             target = schema if isinstance(schema, Schema) else schema_creator.schema_registry.from_reference(schema)
             getattr(target, "schema", target).additional_properties = False
         return schema

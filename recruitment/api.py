@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from gigplatform.clock import business_today
 from gigplatform.db import DbSession, unit_of_work
+from gigplatform.listing import WINDOW, Page, Paged, page_of
 from gigplatform.openapi import conflict, problem
 from gigplatform.security import CurrentPrincipal, Kit, SecurityKit, admin_only, authenticated, worker_only
 from recruitment import service
@@ -180,9 +181,11 @@ class AdminRoundController(Controller):
         round_ = await service.create_round(db_session, kit.clock, principal, service.RoundInput(**fields))
         return (await rounds_out(db_session, [round_]))[0]
 
-    @get("/", operation_id="listRounds")
-    async def list_rounds(self, db_session: DbSession, status: FromQuery[str | None] = None) -> list[RoundOut]:
-        return await rounds_out(db_session, await service.list_rounds(db_session, status))
+    @get("/", operation_id="listRounds", dependencies=WINDOW)
+    async def list_rounds(
+        self, db_session: DbSession, window: Paged, status: FromQuery[str | None] = None
+    ) -> Page[RoundOut]:
+        return page_of(await rounds_out(db_session, await service.list_rounds(db_session, status)), window)
 
     @get("/{round_id:uuid}", operation_id="getRound", dependencies=ROUND)
     async def show(self, round_: NamedDependency[Round], db_session: DbSession) -> RoundOut:
@@ -270,9 +273,9 @@ class AdminTrainingController(Controller):
         fields = {f: getattr(data, f) for f in data.__struct_fields__}
         return module_admin_out(await service.create_module(db_session, kit.clock, service.ModuleInput(**fields)))
 
-    @get("/", operation_id="listTrainingModules")
-    async def list_modules(self, db_session: DbSession) -> list[ModuleAdminOut]:
-        return [module_admin_out(m) for m in await service.list_modules(db_session)]
+    @get("/", operation_id="listTrainingModules", dependencies=WINDOW)
+    async def list_modules(self, db_session: DbSession, window: Paged) -> Page[ModuleAdminOut]:
+        return page_of([module_admin_out(m) for m in await service.list_modules(db_session)], window)
 
     @patch("/{module_id:uuid}", operation_id="updateTrainingModule", responses=conflict("required_by_round"))
     async def update(
@@ -289,9 +292,9 @@ class RoundController(Controller):
     tags = ["recruitment"]
     guards = [authenticated]
 
-    @get("/", operation_id="listOpenRounds")
-    async def open_rounds(self, db_session: DbSession, kit: Kit) -> list[RoundOut]:
-        return await rounds_out(db_session, await service.list_open_rounds(db_session, kit.clock))
+    @get("/", operation_id="listOpenRounds", dependencies=WINDOW)
+    async def open_rounds(self, db_session: DbSession, kit: Kit, window: Paged) -> Page[RoundOut]:
+        return page_of(await rounds_out(db_session, await service.list_open_rounds(db_session, kit.clock)), window)
 
     @get("/{round_id:uuid}", operation_id="readRound", dependencies=ROUND)
     async def show(self, round_: NamedDependency[Round], db_session: DbSession) -> RoundOut:
@@ -331,17 +334,17 @@ class ApplicationController(Controller):
     tags = ["recruitment"]
     guards = [authenticated]
 
-    @get("/me/applications", operation_id="myApplications")
-    async def mine(self, db_session: DbSession, principal: CurrentPrincipal) -> list[ApplicationOut]:
-        return [application_out(a, r) for a, r in await service.my_applications(db_session, principal)]
+    @get("/me/applications", operation_id="myApplications", dependencies=WINDOW)
+    async def mine(self, db_session: DbSession, principal: CurrentPrincipal, window: Paged) -> Page[ApplicationOut]:
+        return page_of([application_out(a, r) for a, r in await service.my_applications(db_session, principal)], window)
 
-    @get("/me/certifications", operation_id="myCertifications")
-    async def certifications(self, db_session: DbSession, principal: CurrentPrincipal) -> list[CertificationOut]:
+    @get("/me/certifications", operation_id="myCertifications", dependencies=WINDOW)
+    async def certifications(
+        self, db_session: DbSession, principal: CurrentPrincipal, window: Paged
+    ) -> Page[CertificationOut]:
         """The tracks the caller may book shifts in, and since when."""
-        return [
-            CertificationOut(c.track, c.since, c.round_id, c.application_id)
-            for c in await service.certifications(db_session, principal.user_id)
-        ]
+        held = await service.certifications(db_session, principal.user_id)
+        return page_of([CertificationOut(c.track, c.since, c.round_id, c.application_id) for c in held], window)
 
     @get("/applications/{application_id:uuid}", operation_id="getApplication")
     async def show(
@@ -417,9 +420,11 @@ class ApplicationController(Controller):
             outcome.attempts_left,
         )
 
-    @get("/training/modules", operation_id="myTraining", guards=[worker_only])
-    async def training(self, db_session: DbSession, kit: Kit, principal: CurrentPrincipal) -> list[ModuleOut]:
-        return [module_out(p) for p in await service.my_training(db_session, kit.clock, principal)]
+    @get("/training/modules", operation_id="myTraining", guards=[worker_only], dependencies=WINDOW)
+    async def training(
+        self, db_session: DbSession, kit: Kit, principal: CurrentPrincipal, window: Paged
+    ) -> Page[ModuleOut]:
+        return page_of([module_out(p) for p in await service.my_training(db_session, kit.clock, principal)], window)
 
     @get("/training/modules/{module_id:uuid}", operation_id="readTrainingModule", guards=[worker_only])
     async def read_module(

@@ -153,10 +153,10 @@ def api_schema(seeded: Seeded, role: str, request: pytest.FixtureRequest) -> Ite
     CASES.clear()
     yield schema
     asgi.shutdown_lifespans()
-    with open("/tmp/contract-timing.txt", "a") as out:
-        out.write(
-            f"{request.node.callspec.id}: {CASES.total()} generated requests in {time.monotonic() - started:.1f} s\n"
-        )
+    seconds = time.monotonic() - started
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"\n{request.node.callspec.id}: {CASES.total()} generated requests in {seconds:.1f} s")
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

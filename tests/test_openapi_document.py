@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import register, sign_in
+
 ROOT = Path(__file__).resolve().parents[1]
 PROBLEM = "application/problem+json"
 
@@ -112,3 +114,48 @@ async def test_structs_that_refuse_unknown_fields_say_so(document) -> None:
     schemas = document["components"]["schemas"]
     assert schemas["RoundIn"]["additionalProperties"] is False
     assert "additionalProperties" not in schemas["RoundOut"]
+
+
+async def test_every_list_is_a_page(document) -> None:
+    """One list shape: `{items, total, limit, offset}`; no operation answers a bare array. listExamAttempts is not a
+    list but an application's exam overview (each exam's standing beside the attempts), so it keeps its object."""
+    schemas = document["components"]["schemas"]
+    for name, op in operations(document).items():
+        if name == "listExamAttempts":
+            continue
+        for media in op["responses"].get("200", {}).get("content", {}).values():
+            schema = media["schema"]
+            assert schema.get("type") != "array", name
+            if "$ref" in schema and name.startswith(("list", "my", "review")):
+                page = schemas[schema["$ref"].rsplit("/", 1)[1]]
+                assert set(page["required"]) == {"items", "total", "limit", "offset"}, name
+
+
+async def test_a_list_pages_by_limit_and_offset(client, clock) -> None:
+    await register(client, "13900000009", role="seller", shop_name="一号店")
+    seller = bearer_of(await sign_in(client, "13900000009"))
+    for name in ("二号店", "三号店"):
+        assert (await client.post("/api/shops", json={"name": name}, headers=seller)).status_code == 201
+    whole = (await client.get("/api/shops", headers=seller)).json()
+    assert (whole["total"], whole["limit"], whole["offset"], len(whole["items"])) == (3, 100, 0, 3)
+    window = (await client.get("/api/shops", params={"limit": 1, "offset": 1}, headers=seller)).json()
+    assert (window["total"], window["limit"], window["offset"]) == (3, 1, 1)
+    assert window["items"] == whole["items"][1:2]
+    for bad in ({"limit": 0}, {"limit": 501}, {"offset": -1}):
+        assert (await client.get("/api/shops", params=bad, headers=seller)).status_code == 422, bad
+
+
+def bearer_of(tokens: dict[str, Any]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+async def test_the_csv_says_its_charset_once(client, session, kit) -> None:
+    from gigplatform.accounts import service as accounts
+
+    await accounts.create_admin(session, kit, login="admin@example.com", password="abc12345", display_name="管理员")
+    await session.commit()
+    admin = bearer_of(await sign_in(client, "admin@example.com"))
+    response = await client.get("/api/admin/questions/export", params={"format": "csv"}, headers=admin)
+    assert response.status_code == 200 and response.headers["content-type"] == "text/csv; charset=utf-8"
+    bad = await client.get("/api/admin/questions/export", params={"format": "xml"}, headers=admin)
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith(PROBLEM)

@@ -28,6 +28,7 @@ from gigplatform.accounts.schemas import (
 )
 from gigplatform.accounts.service import ShopMember, ShopPermission, User
 from gigplatform.db import DbSession
+from gigplatform.listing import WINDOW, Page, Paged, page_of
 from gigplatform.openapi import conflict, forbidden, too_many_requests
 from gigplatform.security import CurrentPrincipal, Kit, SessionTokens, authenticated, seller_only
 
@@ -99,10 +100,10 @@ class ShopController(Controller):
         shop = await service.create_shop(db_session, kit.clock, principal, name=data.name)
         return ShopOut(shop.id, shop.name, ShopPermission.OWNER.value, shop.created_at)  # its creator owns it
 
-    @get("/", operation_id="listShops")
-    async def list_shops(self, db_session: DbSession, principal: CurrentPrincipal) -> list[ShopOut]:
+    @get("/", operation_id="listShops", dependencies=WINDOW)
+    async def list_shops(self, db_session: DbSession, principal: CurrentPrincipal, window: Paged) -> Page[ShopOut]:
         rows = await service.list_shops(db_session, principal)
-        return [_shop(a) for a in rows]
+        return page_of([_shop(a) for a in rows], window)
 
     @get(
         "/{shop_id:uuid}",
@@ -118,11 +119,11 @@ class ShopController(Controller):
     ) -> ShopOut:
         return _shop(await service.rename_shop(db_session, principal, shop_id, name=data.name))
 
-    @get("/{shop_id:uuid}/members", operation_id="listShopMembers")
+    @get("/{shop_id:uuid}/members", operation_id="listShopMembers", dependencies=WINDOW)
     async def members(
-        self, shop_id: FromPath[uuid.UUID], db_session: DbSession, principal: CurrentPrincipal
-    ) -> list[MemberOut]:
-        return [_member(m, u) for m, u in await service.list_members(db_session, principal, shop_id)]
+        self, shop_id: FromPath[uuid.UUID], db_session: DbSession, principal: CurrentPrincipal, window: Paged
+    ) -> Page[MemberOut]:
+        return page_of([_member(m, u) for m, u in await service.list_members(db_session, principal, shop_id)], window)
 
     @post("/{shop_id:uuid}/members", operation_id="addSubAccount")
     async def add_member(
