@@ -29,7 +29,7 @@ from gigplatform.errors import EXCEPTION_HANDLERS, NotAuthenticated
 from gigplatform.events import FanOut, LogPublisher, Publisher
 from gigplatform.headers import add_security_headers
 from gigplatform.input_guard import guard_input
-from gigplatform.openapi import SCHEMA_PLUGINS, document_api
+from gigplatform.openapi import API_DESCRIPTION, SCHEMA_PLUGINS, document_api
 from gigplatform.security import AuthenticationMiddleware, Principal, SecurityKit, SessionTokens, require_principal
 from recruitment.api import CONTROLLERS as RECRUITMENT_CONTROLLERS
 from recruitment.identity import IdentityProvider, provider_from_settings
@@ -173,6 +173,7 @@ def create_app(
         openapi_config=OpenAPIConfig(
             title="gigplatform",
             version="0.1.0",
+            description=API_DESCRIPTION,
             path="/schema",
             components=Components(
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}

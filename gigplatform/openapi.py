@@ -36,6 +36,11 @@ from gigplatform.errors import PROBLEM_MEDIA_TYPE
 from gigplatform.security import authenticated
 
 BEARER = [{"bearer": []}]
+API_DESCRIPTION = (
+    "Every refusal is `application/problem+json`: `{type, title, status, detail, instance?, errors?: [{field, rule, "
+    "message}]}`; each operation lists the statuses it can answer. No text field takes a NUL character. Every list "
+    "answers a page `{items, total, limit, offset}`. Signed-in routes take `Authorization: Bearer <access token>`."
+)
 
 
 class ProblemError(msgspec.Struct):

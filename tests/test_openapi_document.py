@@ -37,6 +37,7 @@ async def test_every_refusal_is_a_problem_and_litestars_shape_is_gone(document) 
             if int(status) >= 400 and (name, status) != ("ready", "503"):  # a readiness report, not a refusal
                 assert list(response["content"]) == [PROBLEM], (name, status)
     assert "status_code" not in str(document)
+    assert "problem+json" in document["info"]["description"] and "NUL" in document["info"]["description"]
     problem = document["components"]["schemas"]["Problem"]
     assert set(problem["required"]) == {"type", "title", "status", "detail"}
     assert {"instance", "errors"} <= set(problem["properties"])
