@@ -11,7 +11,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.response import Response
 from sqlalchemy import text
@@ -30,6 +30,7 @@ from gigplatform.events import FanOut, LogPublisher, Publisher
 from gigplatform.headers import add_security_headers
 from gigplatform.input_guard import guard_input
 from gigplatform.notifications import LogNotifier, Notifier
+from gigplatform.openapi import API_DESCRIPTION, SCHEMA_PLUGINS, document_api
 from gigplatform.security import (
     CSRF_COOKIE,
     AuthenticationMiddleware,
@@ -50,7 +51,12 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/ready", operation_id="ready", tags=["ops"])
+@get(
+    "/ready",
+    operation_id="ready",
+    tags=["ops"],
+    responses={503: ResponseSpec(dict[str, Any], description="A dependency does not answer; `checks` says which.")},
+)
 async def ready(state: State) -> Response[dict[str, Any]]:
     """Ready to serve: the database answers (and Redis, when configured)."""
     checks: dict[str, str] = {}
@@ -169,6 +175,7 @@ def create_app(
             "notifier": Provide(provide_notifier, sync_to_thread=False),
         },
         middleware=[DefineMiddleware(AuthenticationMiddleware)],
+        plugins=SCHEMA_PLUGINS,
         before_send=[add_security_headers],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
@@ -184,11 +191,11 @@ def create_app(
         openapi_config=OpenAPIConfig(
             title="gigplatform",
             version="0.1.0",
+            description=API_DESCRIPTION,
             path="/schema",
             components=Components(
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
             ),
-            security=[{"bearer": []}],
             render_plugins=RENDER_PLUGINS,
         ),
         state=state,
@@ -198,4 +205,5 @@ def create_app(
         debug=False,
     )
     pages.install(app)
+    document_api(app)
     return app

@@ -12,6 +12,8 @@ from litestar.status_codes import HTTP_200_OK
 
 from gigplatform.clock import business_today
 from gigplatform.db import DbSession, unit_of_work
+from gigplatform.listing import WINDOW, Page, Paged, page_of
+from gigplatform.openapi import conflict, problem
 from gigplatform.security import CurrentPrincipal, Kit, SecurityKit, admin_only, authenticated, worker_only
 from recruitment import service
 from recruitment.schemas import (
@@ -179,15 +181,17 @@ class AdminRoundController(Controller):
         round_ = await service.create_round(db_session, kit.clock, principal, service.RoundInput(**fields))
         return (await rounds_out(db_session, [round_]))[0]
 
-    @get("/", operation_id="listRounds")
-    async def list_rounds(self, db_session: DbSession, status: FromQuery[str | None] = None) -> list[RoundOut]:
-        return await rounds_out(db_session, await service.list_rounds(db_session, status))
+    @get("/", operation_id="listRounds", dependencies=WINDOW)
+    async def list_rounds(
+        self, db_session: DbSession, window: Paged, status: FromQuery[str | None] = None
+    ) -> Page[RoundOut]:
+        return page_of(await rounds_out(db_session, await service.list_rounds(db_session, status)), window)
 
     @get("/{round_id:uuid}", operation_id="getRound", dependencies=ROUND)
     async def show(self, round_: NamedDependency[Round], db_session: DbSession) -> RoundOut:
         return (await rounds_out(db_session, [round_]))[0]
 
-    @patch("/{round_id:uuid}", operation_id="updateRound")
+    @patch("/{round_id:uuid}", operation_id="updateRound", responses=conflict("closed", "frozen_while_open"))
     async def update(
         self, round_id: FromPath[uuid.UUID], data: JSONBody[RoundPatch], db_session: DbSession, kit: Kit
     ) -> RoundOut:
@@ -195,11 +199,16 @@ class AdminRoundController(Controller):
         round_ = await service.update_round(db_session, kit.clock, round_id, service.RoundInput(**fields))
         return (await rounds_out(db_session, [round_]))[0]
 
-    @post("/{round_id:uuid}/open", operation_id="openRound", status_code=HTTP_200_OK)
+    @post(
+        "/{round_id:uuid}/open",
+        operation_id="openRound",
+        status_code=HTTP_200_OK,
+        responses={**conflict("not_draft"), **problem(422, "The round's closing time has already passed.")},
+    )
     async def open(self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit) -> RoundOut:
         return (await rounds_out(db_session, [await service.open_round(db_session, kit.clock, round_id)]))[0]
 
-    @post("/{round_id:uuid}/close", operation_id="closeRound", status_code=HTTP_200_OK)
+    @post("/{round_id:uuid}/close", operation_id="closeRound", status_code=HTTP_200_OK, responses=conflict("not_open"))
     async def close(self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit) -> RoundOut:
         return (await rounds_out(db_session, [await service.close_round(db_session, kit.clock, round_id)]))[0]
 
@@ -217,7 +226,7 @@ class AdminRoundController(Controller):
         body = await service.export_csv(db_session, kit.clock, round_id, filters)
         return Response(
             body,
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="applications-{round_id}.csv"'},
         )
 
@@ -227,7 +236,12 @@ class AdminApplicationController(Controller):
     tags = ["recruitment: admin"]
     guards = [admin_only]
 
-    @post("/{application_id:uuid}/reject", operation_id="rejectApplication", status_code=HTTP_200_OK)
+    @post(
+        "/{application_id:uuid}/reject",
+        operation_id="rejectApplication",
+        status_code=HTTP_200_OK,
+        responses=conflict("transition"),
+    )
     async def reject(
         self,
         application_id: FromPath[uuid.UUID],
@@ -259,11 +273,11 @@ class AdminTrainingController(Controller):
         fields = {f: getattr(data, f) for f in data.__struct_fields__}
         return module_admin_out(await service.create_module(db_session, kit.clock, service.ModuleInput(**fields)))
 
-    @get("/", operation_id="listTrainingModules")
-    async def list_modules(self, db_session: DbSession) -> list[ModuleAdminOut]:
-        return [module_admin_out(m) for m in await service.list_modules(db_session)]
+    @get("/", operation_id="listTrainingModules", dependencies=WINDOW)
+    async def list_modules(self, db_session: DbSession, window: Paged) -> Page[ModuleAdminOut]:
+        return page_of([module_admin_out(m) for m in await service.list_modules(db_session)], window)
 
-    @patch("/{module_id:uuid}", operation_id="updateTrainingModule")
+    @patch("/{module_id:uuid}", operation_id="updateTrainingModule", responses=conflict("required_by_round"))
     async def update(
         self, module_id: FromPath[uuid.UUID], data: JSONBody[ModulePatch], db_session: DbSession, kit: Kit
     ) -> ModuleAdminOut:
@@ -278,16 +292,21 @@ class RoundController(Controller):
     tags = ["recruitment"]
     guards = [authenticated]
 
-    @get("/", operation_id="listOpenRounds")
-    async def open_rounds(self, db_session: DbSession, kit: Kit) -> list[RoundOut]:
-        return await rounds_out(db_session, await service.list_open_rounds(db_session, kit.clock))
+    @get("/", operation_id="listOpenRounds", dependencies=WINDOW)
+    async def open_rounds(self, db_session: DbSession, kit: Kit, window: Paged) -> Page[RoundOut]:
+        return page_of(await rounds_out(db_session, await service.list_open_rounds(db_session, kit.clock)), window)
 
     @get("/{round_id:uuid}", operation_id="readRound", dependencies=ROUND)
     async def show(self, round_: NamedDependency[Round], db_session: DbSession) -> RoundOut:
         """A round as the caller may see it: a draft is the admins' alone (404 for anyone else)."""
         return (await rounds_out(db_session, [round_]))[0]
 
-    @post("/{round_id:uuid}/applications", operation_id="apply", guards=[worker_only])
+    @post(
+        "/{round_id:uuid}/applications",
+        operation_id="apply",
+        guards=[worker_only],
+        responses=conflict("not_open", "duplicate", "already_applied", "another_account", "another_person"),
+    )
     async def apply(
         self,
         round_id: FromPath[uuid.UUID],
@@ -315,17 +334,17 @@ class ApplicationController(Controller):
     tags = ["recruitment"]
     guards = [authenticated]
 
-    @get("/me/applications", operation_id="myApplications")
-    async def mine(self, db_session: DbSession, principal: CurrentPrincipal) -> list[ApplicationOut]:
-        return [application_out(a, r) for a, r in await service.my_applications(db_session, principal)]
+    @get("/me/applications", operation_id="myApplications", dependencies=WINDOW)
+    async def mine(self, db_session: DbSession, principal: CurrentPrincipal, window: Paged) -> Page[ApplicationOut]:
+        return page_of([application_out(a, r) for a, r in await service.my_applications(db_session, principal)], window)
 
-    @get("/me/certifications", operation_id="myCertifications")
-    async def certifications(self, db_session: DbSession, principal: CurrentPrincipal) -> list[CertificationOut]:
+    @get("/me/certifications", operation_id="myCertifications", dependencies=WINDOW)
+    async def certifications(
+        self, db_session: DbSession, principal: CurrentPrincipal, window: Paged
+    ) -> Page[CertificationOut]:
         """The tracks the caller may book shifts in, and since when."""
-        return [
-            CertificationOut(c.track, c.since, c.round_id, c.application_id)
-            for c in await service.certifications(db_session, principal.user_id)
-        ]
+        held = await service.certifications(db_session, principal.user_id)
+        return page_of([CertificationOut(c.track, c.since, c.round_id, c.application_id) for c in held], window)
 
     @get("/applications/{application_id:uuid}", operation_id="getApplication")
     async def show(
@@ -340,6 +359,7 @@ class ApplicationController(Controller):
         operation_id="withdrawApplication",
         status_code=HTTP_200_OK,
         guards=[worker_only],
+        responses=conflict("transition"),
     )
     async def withdraw(
         self,
@@ -352,7 +372,12 @@ class ApplicationController(Controller):
         application = await service.withdraw_application(db_session, kit.clock, principal, application_id, data.reason)
         return application_out(application, await service.round_by_id(db_session, application.round_id))
 
-    @post("/applications/{application_id:uuid}/typing-test", operation_id="startTypingTest", guards=[worker_only])
+    @post(
+        "/applications/{application_id:uuid}/typing-test",
+        operation_id="startTypingTest",
+        guards=[worker_only],
+        responses=conflict("not_typing", "no_attempts_left"),
+    )
     async def start_typing(
         self, application_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> TypingTestOut:
@@ -372,6 +397,7 @@ class ApplicationController(Controller):
         operation_id="submitTypingTest",
         status_code=HTTP_200_OK,
         guards=[worker_only],
+        responses=conflict("already_submitted", "not_typing", "transition"),
     )
     async def submit_typing(
         self,
@@ -394,9 +420,11 @@ class ApplicationController(Controller):
             outcome.attempts_left,
         )
 
-    @get("/training/modules", operation_id="myTraining", guards=[worker_only])
-    async def training(self, db_session: DbSession, kit: Kit, principal: CurrentPrincipal) -> list[ModuleOut]:
-        return [module_out(p) for p in await service.my_training(db_session, kit.clock, principal)]
+    @get("/training/modules", operation_id="myTraining", guards=[worker_only], dependencies=WINDOW)
+    async def training(
+        self, db_session: DbSession, kit: Kit, principal: CurrentPrincipal, window: Paged
+    ) -> Page[ModuleOut]:
+        return page_of([module_out(p) for p in await service.my_training(db_session, kit.clock, principal)], window)
 
     @get("/training/modules/{module_id:uuid}", operation_id="readTrainingModule", guards=[worker_only])
     async def read_module(
@@ -409,6 +437,7 @@ class ApplicationController(Controller):
         operation_id="completeTrainingModule",
         status_code=HTTP_200_OK,
         guards=[worker_only],
+        responses=problem(422, "The module was not opened, or its minimum reading time has not passed."),
     )
     async def complete_module(
         self, module_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal

@@ -47,30 +47,34 @@ async def test_demo_loads_once_and_prints_logins(cli_env, client, capsys) -> Non
     assert await run("demo") == 0
     assert "already loaded" in capsys.readouterr().out
     seller = await sign_in(client, demo.SELLER.login, demo.SELLER.password)
-    shops = (await client.get("/api/shops", headers={"Authorization": f"Bearer {seller['access_token']}"})).json()
+    shops = (await client.get("/api/shops", headers={"Authorization": f"Bearer {seller['access_token']}"})).json()[
+        "items"
+    ]
     assert [s["name"] for s in shops] == [demo.SHOP_NAME]
     members = (
         await client.get(
             f"/api/shops/{shops[0]['id']}/members", headers={"Authorization": f"Bearer {seller['access_token']}"}
         )
-    ).json()
+    ).json()["items"]
     assert sorted(m["permission"] for m in members) == ["configuration", "owner"]
     stages = []
     for worker in demo.WORKERS:
         tokens = await sign_in(client, worker.login, worker.password)
-        (application,) = (await client.get("/api/me/applications", headers=bearer(tokens))).json()
+        (application,) = (await client.get("/api/me/applications", headers=bearer(tokens))).json()["items"]
         stages.append(application["status"])
     assert stages == ["exam", "typing", "training", "rejected", "withdrawn"]
     admin = bearer(await sign_in(client, demo.ADMIN.login, demo.ADMIN.password))
-    rounds = (await client.get("/api/admin/rounds", headers=admin)).json()
+    rounds = (await client.get("/api/admin/rounds", headers=admin)).json()["items"]
     assert sorted(r["status"] for r in rounds) == ["draft", "open"]
     open_round = next(r for r in rounds if r["status"] == "open")
     assert len(open_round["training_module_ids"]) == 3
-    modules = (await client.get("/api/admin/training-modules", headers=admin)).json()
+    modules = (await client.get("/api/admin/training-modules", headers=admin)).json()["items"]
     assert all(m["body_markdown"].startswith("# ") for m in modules)
     questions = (await client.get("/api/admin/questions", headers=admin)).json()
     assert questions["total"] >= 40
-    (blueprint,) = (await client.get("/api/admin/exams", params={"round_id": open_round["id"]}, headers=admin)).json()
+    (blueprint,) = (await client.get("/api/admin/exams", params={"round_id": open_round["id"]}, headers=admin)).json()[
+        "items"
+    ]
     assert blueprint["question_count"] == 20 and blueprint["pass_mark"] == 80
 
 

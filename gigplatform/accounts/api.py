@@ -9,7 +9,7 @@ import uuid
 
 from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from gigplatform import notifications
@@ -21,7 +21,6 @@ from gigplatform.accounts.schemas import (
     MemberOut,
     MeOut,
     NotificationOut,
-    NotificationPageOut,
     PasswordChangeIn,
     PasswordResetConfirmIn,
     PasswordResetIn,
@@ -33,11 +32,13 @@ from gigplatform.accounts.schemas import (
     ShopOut,
     SubAccountIn,
     TokenPairOut,
+    UnreadOut,
 )
 from gigplatform.accounts.service import ShopMember, ShopPermission, User
 from gigplatform.db import DbSession
-from gigplatform.errors import N_, InvalidInput
+from gigplatform.listing import WINDOW, Page, Paged, page_of
 from gigplatform.notifications import AppNotifier
+from gigplatform.openapi import conflict, forbidden, too_many_requests
 from gigplatform.security import CurrentPrincipal, Kit, SessionTokens, authenticated, seller_only
 
 RESET_SENT = "If this login has an account, a link to reset its password is on its way."
@@ -59,12 +60,20 @@ class AuthController(Controller):
     path = "/api/auth"
     tags = ["auth"]
 
-    @post("/register", operation_id="register")
+    @post("/register", operation_id="register", responses=conflict("unique"))
     async def register(self, data: JSONBody[RegisterIn], db_session: DbSession, kit: Kit) -> RegisteredOut:
         user = await service.register_user(db_session, kit, **{f: getattr(data, f) for f in data.__struct_fields__})
         return RegisteredOut(user.id, user.login, user.role.value)
 
-    @post("/login", operation_id="login", status_code=HTTP_200_OK)
+    @post(
+        "/login",
+        operation_id="login",
+        status_code=HTTP_200_OK,
+        responses={
+            **forbidden("The account is banned."),
+            **too_many_requests("Too many failed sign-ins for this login lately."),
+        },
+    )
     async def login(self, data: JSONBody[LoginIn], db_session: DbSession, kit: Kit) -> TokenPairOut:
         return _pair(await service.sign_in(db_session, kit, login=data.login, password=data.password))
 
@@ -109,28 +118,31 @@ class MeController(Controller):
         fields = {f: getattr(data, f) for f in data.__struct_fields__}
         return _pair(await service.change_password(db_session, kit, principal, **fields))
 
-    @get("/notifications", operation_id="listNotifications")
+    @get("/notifications", operation_id="listNotifications", dependencies=WINDOW)
     async def notifications(
-        self,
-        db_session: DbSession,
-        principal: CurrentPrincipal,
-        limit: FromQuery[int] = 50,
-        offset: FromQuery[int] = 0,
-    ) -> NotificationPageOut:
-        limit, offset = min(max(limit, 1), 100), min(max(offset, 0), 1_000_000)  # no offset overflows the DB
-        rows, total = await notifications.list_notifications(db_session, principal.user_id, limit=limit, offset=offset)
-        unread = await notifications.unread_count(db_session, principal.user_id)
+        self, db_session: DbSession, principal: CurrentPrincipal, window: Paged
+    ) -> Page[NotificationOut]:
+        """Newest first, in the one list shape; the bell's count is `unreadNotifications`."""
+        rows, total = await notifications.list_notifications(
+            db_session, principal.user_id, limit=window.limit, offset=window.offset
+        )
         items = [NotificationOut(n.id, n.kind, n.params, n.created_at, n.read_at) for n in rows]
-        return NotificationPageOut(items, total, unread, limit, offset)
+        return Page(items, total, window.limit, window.offset)
+
+    @get("/notifications/unread", operation_id="unreadNotifications")
+    async def unread(self, db_session: DbSession, principal: CurrentPrincipal) -> UnreadOut:
+        return UnreadOut(await notifications.unread_count(db_session, principal.user_id))
 
     @post("/notifications/read", operation_id="markNotificationsRead", status_code=HTTP_204_NO_CONTENT)
     async def mark_read(
         self, data: JSONBody[MarkReadIn], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> None:
-        if data.all == (data.ids is not None):
-            raise InvalidInput(N_("Give either ids or all."), field="ids", rule="ids_or_all")
-        ids = None if data.all else data.ids
-        await notifications.mark_read(db_session, principal.user_id, ids, kit.clock.now())
+        """The caller's notifications among `ids` are marked read; other ids are ignored (no hint they exist)."""
+        await notifications.mark_read(db_session, principal.user_id, data.ids, kit.clock.now())
+
+    @post("/notifications/read-all", operation_id="markAllNotificationsRead", status_code=HTTP_204_NO_CONTENT)
+    async def mark_all_read(self, db_session: DbSession, kit: Kit, principal: CurrentPrincipal) -> None:
+        await notifications.mark_read(db_session, principal.user_id, None, kit.clock.now())
 
 
 class ShopController(Controller):
@@ -147,10 +159,10 @@ class ShopController(Controller):
         shop = await service.create_shop(db_session, kit.clock, principal, name=data.name)
         return ShopOut(shop.id, shop.name, ShopPermission.OWNER.value, shop.created_at)  # its creator owns it
 
-    @get("/", operation_id="listShops")
-    async def list_shops(self, db_session: DbSession, principal: CurrentPrincipal) -> list[ShopOut]:
+    @get("/", operation_id="listShops", dependencies=WINDOW)
+    async def list_shops(self, db_session: DbSession, principal: CurrentPrincipal, window: Paged) -> Page[ShopOut]:
         rows = await service.list_shops(db_session, principal)
-        return [_shop(a) for a in rows]
+        return page_of([_shop(a) for a in rows], window)
 
     @get(
         "/{shop_id:uuid}",
@@ -166,11 +178,11 @@ class ShopController(Controller):
     ) -> ShopOut:
         return _shop(await service.rename_shop(db_session, principal, shop_id, name=data.name))
 
-    @get("/{shop_id:uuid}/members", operation_id="listShopMembers")
+    @get("/{shop_id:uuid}/members", operation_id="listShopMembers", dependencies=WINDOW)
     async def members(
-        self, shop_id: FromPath[uuid.UUID], db_session: DbSession, principal: CurrentPrincipal
-    ) -> list[MemberOut]:
-        return [_member(m, u) for m, u in await service.list_members(db_session, principal, shop_id)]
+        self, shop_id: FromPath[uuid.UUID], db_session: DbSession, principal: CurrentPrincipal, window: Paged
+    ) -> Page[MemberOut]:
+        return page_of([_member(m, u) for m, u in await service.list_members(db_session, principal, shop_id)], window)
 
     @post("/{shop_id:uuid}/members", operation_id="addSubAccount")
     async def add_member(

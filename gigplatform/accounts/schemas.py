@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -105,16 +105,11 @@ class NotificationOut(msgspec.Struct):
     read_at: datetime | None
 
 
-class NotificationPageOut(msgspec.Struct):
-    items: list[NotificationOut]
-    total: int
+class UnreadOut(msgspec.Struct):
     unread: int
-    limit: int
-    offset: int
 
 
-class MarkReadIn(msgspec.Struct):
-    """Either `ids` (of the caller's notifications) or `all: true`."""
+class MarkReadIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Which of the caller's notifications were read (`markAllNotificationsRead` marks every one)."""
 
-    ids: list[uuid.UUID] | None = None
-    all: bool = False
+    ids: Annotated[list[uuid.UUID], msgspec.Meta(min_length=1, max_length=500)]

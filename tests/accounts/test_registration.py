@@ -41,7 +41,9 @@ async def test_concurrent_registrations_of_one_login_make_one_account(client) ->
 
 async def test_seller_registers_with_a_shop(client) -> None:
     await register(client, "seller@example.com", role="seller", shop_name="小白数码旗舰店")
-    shops = (await client.get("/api/shops", headers=bearer(await sign_in(client, "seller@example.com")))).json()
+    shops = (await client.get("/api/shops", headers=bearer(await sign_in(client, "seller@example.com")))).json()[
+        "items"
+    ]
     assert [(s["name"], s["permission"]) for s in shops] == [("小白数码旗舰店", "owner")]
 
 

@@ -18,7 +18,7 @@ async def shop(client) -> dict:
     """A seller with one shop and a sub-account of each permission; returns their tokens and ids."""
     await register(client, "13800000001", role="seller", shop_name="小白数码旗舰店")
     owner = await sign_in(client, "13800000001")
-    (shop,) = (await client.get("/api/shops", headers=bearer(owner))).json()
+    (shop,) = (await client.get("/api/shops", headers=bearer(owner))).json()["items"]
     tokens = {"owner": owner}
     for n, permission in enumerate(("billing", "configuration", "read_only"), start=2):
         response = await client.post(
@@ -40,10 +40,15 @@ async def test_every_member_reads_the_shop_with_their_permission(client, shop) -
     for permission, tokens in shop["tokens"].items():
         body = (await client.get(f"/api/shops/{shop['id']}", headers=bearer(tokens))).json()
         assert body["permission"] == permission
-        listed = (await client.get("/api/shops", headers=bearer(tokens))).json()
+        listed = (await client.get("/api/shops", headers=bearer(tokens))).json()["items"]
         assert [s["id"] for s in listed] == [shop["id"]]
     members = await client.get(f"/api/shops/{shop['id']}/members", headers=bearer(shop["tokens"]["read_only"]))
-    assert sorted(m["permission"] for m in members.json()) == ["billing", "configuration", "owner", "read_only"]
+    assert sorted(m["permission"] for m in members.json()["items"]) == [
+        "billing",
+        "configuration",
+        "owner",
+        "read_only",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -74,7 +79,7 @@ async def test_only_the_owner_manages_sub_accounts(client, shop, who) -> None:
 
 async def test_owner_changes_and_removes_a_sub_account(client, shop) -> None:
     owner = bearer(shop["tokens"]["owner"])
-    members = (await client.get(f"/api/shops/{shop['id']}/members", headers=owner)).json()
+    members = (await client.get(f"/api/shops/{shop['id']}/members", headers=owner)).json()["items"]
     reader = next(m for m in members if m["permission"] == "read_only")
     owner_row = next(m for m in members if m["permission"] == "owner")
     changed = await client.patch(
@@ -129,7 +134,7 @@ async def test_another_seller_cannot_see_the_shop(client, shop) -> None:
     assert_problem(await client.get(f"/api/shops/{shop['id']}", headers=stranger), 404, "shop_id", "exists")
     assert_problem(await client.get(f"/api/shops/{shop['id']}/members", headers=stranger), 404)
     assert_problem(await client.get(f"/api/shops/{uuid.uuid4()}", headers=stranger), 404)
-    assert (await client.get("/api/shops", headers=stranger)).json() == []
+    assert (await client.get("/api/shops", headers=stranger)).json()["items"] == []
 
 
 async def test_a_sub_account_cannot_open_its_own_shop(client, shop) -> None:

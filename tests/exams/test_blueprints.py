@@ -63,7 +63,7 @@ async def test_a_blueprint_with_defaults(client, stocked, round_id) -> None:
     )
     assert (out["shuffle_options"], out["show_answers"], out["partial_credit"]) == (True, False, False)
     assert (await client.get(f"{URL}/{out['id']}", headers=stocked)).json() == out
-    listed = (await client.get(URL, params={"round_id": round_id}, headers=stocked)).json()
+    listed = (await client.get(URL, params={"round_id": round_id}, headers=stocked)).json()["items"]
     assert [b["id"] for b in listed] == [out["id"]]
 
 
@@ -116,7 +116,7 @@ async def test_one_per_round_and_track(client, stocked, round_id) -> None:
 )
 async def test_bad_blueprints_name_field_and_rule(client, stocked, changes, field, rule) -> None:
     assert_problem(await client.post(URL, json=blueprint(**changes), headers=stocked), 422, field, rule)
-    assert (await client.get(URL, headers=stocked)).json() == []
+    assert (await client.get(URL, headers=stocked)).json()["items"] == []
 
 
 async def test_edges_are_accepted(client, stocked) -> None:

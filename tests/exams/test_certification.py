@@ -15,7 +15,7 @@ CERTIFICATIONS_URL = "/api/me/certifications"
 async def certifications(client, headers) -> list[dict]:
     response = await client.get(CERTIFICATIONS_URL, headers=headers)
     assert response.status_code == 200, response.text
-    return sorted(response.json(), key=lambda c: c["track"])
+    return sorted(response.json()["items"], key=lambda c: c["track"])
 
 
 def certified_events(application: dict) -> list[dict]:

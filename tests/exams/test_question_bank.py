@@ -169,7 +169,7 @@ async def test_editing_makes_a_new_version_and_keeps_the_old(client, admin) -> N
     edited = (await client.patch(question_url, json={"prompt": "买家索要微信号时应如何回复？"}, headers=admin)).json()
     assert edited["version"] == 2 and edited["version_id"] != created["version_id"]
     assert edited["options"] == created["options"]
-    versions = (await client.get(f"{question_url}/versions", headers=admin)).json()
+    versions = (await client.get(f"{question_url}/versions", headers=admin)).json()["items"]
     assert [(v["version"], v["prompt"]) for v in versions] == [(1, created["prompt"]), (2, edited["prompt"])]
     # retiring, restoring and a no-op edit write no version
     retired = (await client.patch(question_url, json={"active": False}, headers=admin)).json()

@@ -38,7 +38,7 @@ async def test_applying_passes_the_local_identity_check_and_opens_the_typing_tes
     number = worker.id_number
     assert created["id_number_masked"] == number[:4] + "*" * 10 + number[-4:]
     assert number not in response.text
-    mine = (await client.get("/api/me/applications", headers=worker.headers)).json()
+    mine = (await client.get("/api/me/applications", headers=worker.headers)).json()["items"]
     assert [a["id"] for a in mine] == [created["id"]] and mine[0]["timeline"] is None
     full = await read_application(client, worker.headers, created["id"])
     assert steps(full) == [
@@ -128,7 +128,7 @@ async def test_bad_id_numbers_name_the_rule_and_never_echo_the_number(client, ma
         assert_problem(response, 422, "id_number", rule)
         if number:
             assert number not in response.text
-    assert (await client.get("/api/me/applications", headers=worker.headers)).json() == []
+    assert (await client.get("/api/me/applications", headers=worker.headers)).json()["items"] == []
     # nothing was half-written: the same person applies properly afterwards
     assert (await apply(client, worker, round_["id"])).status_code == 201
 
@@ -207,7 +207,7 @@ async def test_bad_applications_name_the_field_and_rule(client, make_round, work
     )
     assert_problem(no_name, 422, "legal_name", "required")
     assert worker.id_number not in no_name.text
-    assert (await client.get("/api/me/applications", headers=worker.headers)).json() == []
+    assert (await client.get("/api/me/applications", headers=worker.headers)).json()["items"] == []
 
 
 EDGE_APPLICATIONS = [
@@ -250,11 +250,11 @@ async def test_one_application_per_person_and_per_account_in_a_round(client, mak
     response = await apply(client, second, round_["id"], id_number=first.id_number)
     assert_problem(response, 409, "id_number", "duplicate")
     assert first.id_number not in response.text
-    assert (await client.get("/api/me/applications", headers=second.headers)).json() == []
+    assert (await client.get("/api/me/applications", headers=second.headers)).json()["items"] == []
     # withdrawing does not free the place for another try in the same round
     await client.post(f"/api/applications/{created['id']}/withdraw", json={}, headers=first.headers)
     assert_problem(await apply(client, first, round_["id"]), 409, "id_number", "duplicate")
-    assert len((await client.get("/api/me/applications", headers=first.headers)).json()) == 1
+    assert len((await client.get("/api/me/applications", headers=first.headers)).json()["items"]) == 1
 
 
 async def test_one_account_per_person_across_rounds(client, admin, make_round, new_worker) -> None:
@@ -270,9 +270,9 @@ async def test_one_account_per_person_across_rounds(client, admin, make_round, n
     # the same person and account may apply to every round
     for round_ in rounds[1:]:
         assert (await applied(client, owner, round_["id"]))["status"] == "typing"
-    mine = (await client.get("/api/me/applications", headers=owner.headers)).json()
+    mine = (await client.get("/api/me/applications", headers=owner.headers)).json()["items"]
     assert {a["round_id"] for a in mine} == {r["id"] for r in rounds}
-    assert (await client.get("/api/me/applications", headers=other.headers)).json() == []
+    assert (await client.get("/api/me/applications", headers=other.headers)).json()["items"] == []
     for round_ in rounds:
         assert (await get_round(client, admin, round_["id"]))["certified_count"] == 0
 

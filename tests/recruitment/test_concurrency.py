@@ -41,7 +41,11 @@ async def test_the_same_person_applying_twice_at_once_gets_one_application(clien
     for response in responses:
         if response.status_code == 409:
             assert_problem(response, 409)
-    mine = [a for w in (first, second) for a in (await client.get("/api/me/applications", headers=w.headers)).json()]
+    mine = [
+        a
+        for w in (first, second)
+        for a in (await client.get("/api/me/applications", headers=w.headers)).json()["items"]
+    ]
     assert len(mine) == 1 and mine[0]["status"] == "typing"
 
 
@@ -133,7 +137,7 @@ async def test_one_account_applying_to_two_rounds_at_once_is_verified_for_both(c
     first, second = await make_round(title="一"), await make_round(title="二")
     responses = await concurrently(client, _apply(worker, first["id"]), _apply(worker, second["id"]))
     assert [r.status_code for r in responses] == [201, 201], [r.text for r in responses]
-    mine = (await client.get("/api/me/applications", headers=worker.headers)).json()
+    mine = (await client.get("/api/me/applications", headers=worker.headers)).json()["items"]
     assert sorted(a["status"] for a in mine) == ["typing", "typing"], mine
 
 
@@ -145,6 +149,6 @@ async def test_one_person_on_two_accounts_at_once_is_verified_on_one(client, mak
     assert all(r.status_code in (201, 409) for r in responses), [r.text for r in responses]
     statuses = []
     for w in (owner, other):
-        statuses += [a["status"] for a in (await client.get("/api/me/applications", headers=w.headers)).json()]
+        statuses += [a["status"] for a in (await client.get("/api/me/applications", headers=w.headers)).json()["items"]]
     assert statuses.count("typing") == 1, statuses
     assert set(statuses) <= {"typing", "screening_failed"}, statuses

@@ -245,7 +245,7 @@ async def test_applications_are_private_to_their_applicant_and_admins(client, ad
     assert_problem(await client.get(url), 401)
     as_admin = await read_application(client, admin, application["id"])
     assert as_admin["id"] == application["id"] and len(as_admin["timeline"]) == 3
-    assert (await client.get("/api/me/applications", headers=stranger.headers)).json() == []
+    assert (await client.get("/api/me/applications", headers=stranger.headers)).json()["items"] == []
 
 
 async def test_the_timeline_records_every_change_with_time_actor_and_reason(

@@ -76,13 +76,13 @@ async def test_rounds_are_listed_for_admins_by_status_and_for_workers_while_taki
 ) -> None:
     draft = await make_round(opened=False, title="草稿")
     opened = await make_round(title="开放")
-    listed = (await client.get("/api/admin/rounds", headers=admin)).json()
+    listed = (await client.get("/api/admin/rounds", headers=admin)).json()["items"]
     assert {r["id"] for r in listed} == {draft["id"], opened["id"]}
-    drafts = (await client.get("/api/admin/rounds", params={"status": "draft"}, headers=admin)).json()
+    drafts = (await client.get("/api/admin/rounds", params={"status": "draft"}, headers=admin)).json()["items"]
     assert [r["id"] for r in drafts] == [draft["id"]]
-    opens = (await client.get("/api/admin/rounds", params={"status": "open"}, headers=admin)).json()
+    opens = (await client.get("/api/admin/rounds", params={"status": "open"}, headers=admin)).json()["items"]
     assert [r["id"] for r in opens] == [opened["id"]]
-    assert (await client.get("/api/admin/rounds", params={"status": "closed"}, headers=admin)).json() == []
+    assert (await client.get("/api/admin/rounds", params={"status": "closed"}, headers=admin)).json()["items"] == []
     bad = await client.get("/api/admin/rounds", params={"status": "archived"}, headers=admin)
     assert_problem(bad, 422, "status", "one_of")
     missing = uuid.uuid4()
@@ -97,13 +97,13 @@ async def test_rounds_are_listed_for_admins_by_status_and_for_workers_while_taki
     )
     closed = await make_round(title="已关闭")
     assert (await client.post(f"/api/admin/rounds/{closed['id']}/close", headers=admin)).status_code == 200
-    listed = (await client.get("/api/rounds", headers=worker.headers)).json()
+    listed = (await client.get("/api/rounds", headers=worker.headers)).json()["items"]
     assert [r["id"] for r in listed] == [taking["id"]]
     clock.advance(days=1)
-    listed = (await client.get("/api/rounds", headers=worker.headers)).json()
+    listed = (await client.get("/api/rounds", headers=worker.headers)).json()["items"]
     assert {r["id"] for r in listed} == {taking["id"], later["id"]}
     clock.advance(days=29)  # the first round closes exactly now: closing time is exclusive
-    assert [r["id"] for r in (await client.get("/api/rounds", headers=worker.headers)).json()] == [later["id"]]
+    assert [r["id"] for r in (await client.get("/api/rounds", headers=worker.headers)).json()["items"]] == [later["id"]]
     assert_problem(await client.get("/api/rounds"), 401)
 
 
@@ -166,7 +166,7 @@ async def test_bad_rounds_name_the_field_and_rule_and_write_nothing(client, admi
     assert_problem(
         await client.post("/api/admin/rounds", json=before, headers=admin), 422, "closes_at", "after_opens_at"
     )
-    assert (await client.get("/api/admin/rounds", headers=admin)).json() == []
+    assert (await client.get("/api/admin/rounds", headers=admin)).json()["items"] == []
 
 
 async def test_a_draft_changes_freely_but_is_still_validated(client, admin, make_round, make_module) -> None:

@@ -25,7 +25,7 @@ async def test_admin_creates_lists_and_edits_modules(client, admin, clock, make_
     module = response.json()
     assert (module["title"], module["min_reading_seconds"], module["active"]) == ("售后流程", 300, True)
     assert parse_time(module["created_at"]) == clock.now()
-    listed = (await client.get("/api/admin/training-modules", headers=admin)).json()
+    listed = (await client.get("/api/admin/training-modules", headers=admin)).json()["items"]
     assert [m["id"] for m in listed] == [module["id"]]
     clock.advance(minutes=5)
     patched = await client.patch(
@@ -38,7 +38,7 @@ async def test_admin_creates_lists_and_edits_modules(client, admin, clock, make_
     assert (after["title"], after["min_reading_seconds"], after["active"]) == ("售后流程（新）", 0, False)
     assert after["body_markdown"] == body["body_markdown"] and parse_time(after["updated_at"]) == clock.now()
     # an inactive module is still the admin's to see and edit
-    listed = (await client.get("/api/admin/training-modules", headers=admin)).json()
+    listed = (await client.get("/api/admin/training-modules", headers=admin)).json()["items"]
     assert listed[0]["active"] is False
     low = await make_module(title="训", body_markdown="字", min_reading_seconds=0)
     high = await make_module(title="训" * 120, body_markdown="字" * 100_000, min_reading_seconds=7200)
@@ -72,12 +72,12 @@ async def test_bad_modules_name_the_field_and_rule(client, admin, make_module) -
     for changes, field, rule in BAD_MODULES:
         body = {"title": "服务规范", "body_markdown": "内容", "min_reading_seconds": 60, **changes}
         assert_problem(await client.post("/api/admin/training-modules", json=body, headers=admin), 422, field, rule)
-    assert (await client.get("/api/admin/training-modules", headers=admin)).json() == []
+    assert (await client.get("/api/admin/training-modules", headers=admin)).json()["items"] == []
     module = await make_module()
     for changes, field, rule in BAD_MODULES:
         patch = await client.patch(f"/api/admin/training-modules/{module['id']}", json=changes, headers=admin)
         assert_problem(patch, 422, field, rule)
-    assert (await client.get("/api/admin/training-modules", headers=admin)).json() == [module]
+    assert (await client.get("/api/admin/training-modules", headers=admin)).json()["items"] == [module]
 
 
 async def _in_training(client, clock, make_round, worker, module_ids):
@@ -93,7 +93,7 @@ async def test_reading_every_module_unlocks_the_exam(client, clock, make_round, 
     second = await make_module(title="第二课", min_reading_seconds=60)
     application_id = await _in_training(client, clock, make_round, worker, [first["id"], second["id"]])
 
-    listed = (await client.get("/api/training/modules", headers=worker.headers)).json()
+    listed = (await client.get("/api/training/modules", headers=worker.headers)).json()["items"]
     assert [(m["id"], m["started_at"], m["completed_at"], m["seconds_left"]) for m in listed] == [
         (first["id"], None, None, 120),
         (second["id"], None, None, 60),
@@ -141,7 +141,7 @@ async def test_modules_read_early_or_without_reading_time_unlock_the_exam_at_onc
     module = await make_module(min_reading_seconds=30)
     round_ = await make_round(training_module_ids=[module["id"]])
     application = await applied(client, worker, round_["id"])
-    listed = (await client.get("/api/training/modules", headers=worker.headers)).json()
+    listed = (await client.get("/api/training/modules", headers=worker.headers)).json()["items"]
     assert [m["id"] for m in listed] == [module["id"]]
     await client.get(f"/api/training/modules/{module['id']}", headers=worker.headers)
     clock.advance(seconds=30)
@@ -153,7 +153,7 @@ async def test_modules_read_early_or_without_reading_time_unlock_the_exam_at_onc
     worker = await new_worker()
     module = await make_module(min_reading_seconds=0)
     application_id = await _in_training(client, clock, make_round, worker, [module["id"]])
-    listed = (await client.get("/api/training/modules", headers=worker.headers)).json()
+    listed = (await client.get("/api/training/modules", headers=worker.headers)).json()["items"]
     assert listed[0]["seconds_left"] == 0
     await client.get(f"/api/training/modules/{module['id']}", headers=worker.headers)
     done = (await client.post(f"/api/training/modules/{module['id']}/complete", headers=worker.headers)).json()
@@ -204,11 +204,11 @@ async def test_the_list_shows_only_modules_of_applications_still_in_the_pipeline
     first = await make_round(title="一", training_module_ids=[shared["id"], extra["id"]])
     second = await make_round(title="二", training_module_ids=[extra["id"], shared["id"]])
     await make_module(title="无关")
-    assert (await client.get("/api/training/modules", headers=worker.headers)).json() == []
+    assert (await client.get("/api/training/modules", headers=worker.headers)).json()["items"] == []
     one = await applied(client, worker, first["id"])
     await applied(client, worker, second["id"])
-    listed = (await client.get("/api/training/modules", headers=worker.headers)).json()
+    listed = (await client.get("/api/training/modules", headers=worker.headers)).json()["items"]
     assert sorted(m["id"] for m in listed) == sorted([shared["id"], extra["id"]])  # each once
     await client.post(f"/api/admin/applications/{one['id']}/reject", json={"reason": "名额已满"}, headers=admin)
-    listed = (await client.get("/api/training/modules", headers=worker.headers)).json()
+    listed = (await client.get("/api/training/modules", headers=worker.headers)).json()["items"]
     assert [m["id"] for m in listed] == [extra["id"], shared["id"]]  # the remaining round's order

@@ -1,0 +1,45 @@
+"""One list shape for the whole API: every list endpoint answers a page `{items, total, limit, offset}`, so a
+client pages through any list the same way, and a list that grows later (a seller's shops, an admin's rounds) can
+be paged without changing its reply. `window` is the shared `limit`/`offset` dependency with its bounds (which the
+document shows), `page_of` slices a list the service returned whole."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Generic, TypeVar
+
+import msgspec
+from litestar.di import NamedDependency, Provide
+from litestar.params import Parameter
+
+T = TypeVar("T")
+MAX_LIMIT = 500
+Limit = Annotated[int, Parameter(ge=1, le=MAX_LIMIT, description="How many items, at most.")]
+Offset = Annotated[int, Parameter(ge=0, le=1_000_000, description="How many items to skip.")]
+
+
+class Page(msgspec.Struct, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class Window:
+    limit: int
+    offset: int
+
+
+def window(limit: Limit = 100, offset: Offset = 0) -> Window:
+    return Window(limit, offset)
+
+
+WINDOW = {"window": Provide(window, sync_to_thread=False)}
+Paged = NamedDependency[Window]
+
+
+def page_of(items: Sequence[T], window: Window) -> Page[T]:
+    """The window's slice of a whole list, with the list's total."""
+    return Page(list(items[window.offset : window.offset + window.limit]), len(items), window.limit, window.offset)
