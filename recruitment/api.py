@@ -10,9 +10,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from gigplatform.clock import business_today
 from gigplatform.db import DbSession, unit_of_work
-from gigplatform.security import CurrentPrincipal, Kit, SecurityKit, admin_only, authenticated, worker_only
+from gigplatform.security import CurrentPrincipal, FieldCipher, Kit, SecurityKit, admin_only, authenticated, worker_only
 from recruitment import service
 from recruitment.schemas import (
     ApplicationAdminOut,
@@ -38,7 +37,7 @@ from recruitment.schemas import (
     TypingTestOut,
     WithdrawIn,
 )
-from recruitment.service import Application, ApplicationEvent, IdentityProvider, Round, TrainingModule, age_on
+from recruitment.service import Application, ApplicationEvent, IdentityProvider, Round, TrainingModule
 
 Provider = NamedDependency[IdentityProvider]
 
@@ -70,7 +69,7 @@ async def rounds_out(session: DbSession, rounds: list[Round]) -> list[RoundOut]:
 
 
 def application_out(
-    application: Application, round_: Round, events: list[ApplicationEvent] | None = None
+    application: Application, round_: Round, cipher: FieldCipher, events: list[ApplicationEvent] | None = None
 ) -> ApplicationOut:
     return ApplicationOut(
         id=application.id,
@@ -81,7 +80,7 @@ def application_out(
         status_reason_code=application.status_reason_code,
         status_reason_params=application.status_reason_params,
         legal_name=application.legal_name,
-        id_number_masked=application.id_number_masked,
+        id_number_masked=service.shown_id_number(cipher, application),
         phone=application.phone,
         is_student=application.is_student,
         tracks=list(application.tracks),
@@ -113,8 +112,8 @@ def admin_application_out(application: Application, kit: SecurityKit) -> Applica
         application.round_id,
         application.user_id,
         application.legal_name,
-        application.id_number_masked,
-        age_on(application.birth_date, business_today(kit.clock)),
+        service.shown_id_number(kit.cipher, application),
+        application.age_at_application,
         application.phone,
         application.is_student,
         list(application.tracks),
@@ -214,7 +213,7 @@ class AdminRoundController(Controller):
     async def export(
         self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, filters: ReviewFilter
     ) -> Response[str]:
-        body = await service.export_csv(db_session, kit.clock, round_id, filters)
+        body = await service.export_csv(db_session, kit.cipher, round_id, filters)
         return Response(
             body,
             media_type="text/csv; charset=utf-8",
@@ -237,7 +236,7 @@ class AdminApplicationController(Controller):
         principal: CurrentPrincipal,
     ) -> ApplicationOut:
         application = await service.reject_application(db_session, kit.clock, principal, application_id, data.reason)
-        return application_out(application, await service.round_by_id(db_session, application.round_id))
+        return application_out(application, await service.round_by_id(db_session, application.round_id), kit.cipher)
 
     @post("/bulk", operation_id="bulkReviewApplications", status_code=HTTP_200_OK)
     async def bulk(
@@ -307,7 +306,7 @@ class RoundController(Controller):
         async with unit_of_work(state.sessionmaker) as session:
             minutes = kit.settings.identity_recheck_minutes
             application = await service.record_identity_answer(session, kit.clock, minutes, answer)
-            return application_out(application, await service.round_by_id(session, round_id))
+            return application_out(application, await service.round_by_id(session, round_id), kit.cipher)
 
 
 class ApplicationController(Controller):
@@ -316,8 +315,8 @@ class ApplicationController(Controller):
     guards = [authenticated]
 
     @get("/me/applications", operation_id="myApplications")
-    async def mine(self, db_session: DbSession, principal: CurrentPrincipal) -> list[ApplicationOut]:
-        return [application_out(a, r) for a, r in await service.my_applications(db_session, principal)]
+    async def mine(self, db_session: DbSession, kit: Kit, principal: CurrentPrincipal) -> list[ApplicationOut]:
+        return [application_out(a, r, kit.cipher) for a, r in await service.my_applications(db_session, principal)]
 
     @get("/me/certifications", operation_id="myCertifications")
     async def certifications(self, db_session: DbSession, principal: CurrentPrincipal) -> list[CertificationOut]:
@@ -329,11 +328,11 @@ class ApplicationController(Controller):
 
     @get("/applications/{application_id:uuid}", operation_id="getApplication")
     async def show(
-        self, application_id: FromPath[uuid.UUID], db_session: DbSession, principal: CurrentPrincipal
+        self, application_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> ApplicationOut:
         application = await service.access_application(db_session, principal, application_id)
         round_ = await service.round_by_id(db_session, application.round_id)
-        return application_out(application, round_, await service.timeline(db_session, application.id))
+        return application_out(application, round_, kit.cipher, await service.timeline(db_session, application.id))
 
     @post(
         "/applications/{application_id:uuid}/withdraw",
@@ -350,7 +349,7 @@ class ApplicationController(Controller):
         principal: CurrentPrincipal,
     ) -> ApplicationOut:
         application = await service.withdraw_application(db_session, kit.clock, principal, application_id, data.reason)
-        return application_out(application, await service.round_by_id(db_session, application.round_id))
+        return application_out(application, await service.round_by_id(db_session, application.round_id), kit.cipher)
 
     @post("/applications/{application_id:uuid}/typing-test", operation_id="startTypingTest", guards=[worker_only])
     async def start_typing(

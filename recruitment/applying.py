@@ -30,6 +30,7 @@ from recruitment.identity import (
     IdentityVerdict,
     ResidentId,
     age_on,
+    mask_id_number,
     parse_resident_id,
 )
 from recruitment.models import Actor, Application, ApplicationEvent, PersonIdentity, Round, RoundStatus, Track
@@ -66,6 +67,11 @@ class IdentityCheck:
     application_id: uuid.UUID
     legal_name: str
     resident_id: ResidentId = field(repr=False)
+
+
+def shown_id_number(cipher: FieldCipher, application: Application) -> str:
+    """The application's ID number as people see it (masked), from the encrypted number: the table keeps no mask."""
+    return mask_id_number(cipher.decrypt(application.id_number_encrypted))
 
 
 def _check_legal_name(raw: str) -> str:
@@ -105,7 +111,8 @@ async def submit_application(
     legal_name = _check_legal_name(data.legal_name)
     today = business_today(clock)
     resident_id = parse_resident_id(data.id_number, today)
-    if age_on(resident_id.birth_date, today) < round_.min_age:
+    age = age_on(resident_id.birth_date, today)
+    if age < round_.min_age:
         raise InvalidInput(
             N_("Applicants must be at least %(age)s years old on the day they apply."),
             field="id_number",
@@ -129,8 +136,8 @@ async def submit_application(
         legal_name=legal_name,
         id_number_encrypted=cipher.encrypt(resident_id.number),
         id_hash=id_hash,
-        id_number_masked=resident_id.masked,
-        birth_date=resident_id.birth_date,
+        age_at_application=age,
+        consent_given_at=now,
         phone=phone,
         is_student=data.is_student,
         tracks=[t for t in Track if t in data.tracks],
@@ -227,7 +234,8 @@ async def record_identity_answer(
         return application
     application.identity_retry_at = None
     if not verdict.matched:
-        _system_move(session, application, S.SCREENING_FAILED, now, "identity_mismatch", detail=verdict.reason)
+        code = {"provider_code": verdict.code} if verdict.code else {}
+        _system_move(session, application, S.SCREENING_FAILED, now, "identity_mismatch", detail=verdict.reason, **code)
         return application
     bound = await session.get(PersonIdentity, application.id_hash)
     if bound is not None and bound.user_id != application.user_id:
@@ -273,12 +281,12 @@ async def claim_identity_check(
                 Application.identity_retry_at <= now,
             )
             .values(identity_retry_at=now + timedelta(minutes=recheck_minutes))
-            .returning(Application.id_number_encrypted, Application.birth_date, Application.legal_name)
+            .returning(Application.id_number_encrypted, Application.legal_name)
         )
     ).first()
     if row is None:
         return None
-    return IdentityCheck(application_id, row[2], ResidentId(cipher.decrypt(row[0]), row[1]))
+    return IdentityCheck(application_id, row[1], ResidentId.stored(cipher.decrypt(row[0])))
 
 
 # --- the applicant ------------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -112,12 +112,16 @@ class Application(UUIDPrimaryKey, Base):
     legal_name: Mapped[str] = mapped_column(String(40))
     id_number_encrypted: Mapped[str] = mapped_column(Text)
     id_hash: Mapped[str] = mapped_column(String(64))
-    id_number_masked: Mapped[str] = mapped_column(String(18))
-    birth_date: Mapped[date]
+    # Nothing beside the encrypted number from which it could be rebuilt: no mask, no birth date. The age on the
+    # day of applying (Asia/Shanghai) is all the review sorts and reads by.
+    age_at_application: Mapped[int] = mapped_column(Integer)
     phone: Mapped[str] = mapped_column(String(20))
     is_student: Mapped[bool] = mapped_column(Boolean)
     tracks: Mapped[list[str]] = mapped_column(JSON)
     status: Mapped[ApplicationStatus] = mapped_column(str_enum(ApplicationStatus, "application_status"))
+    # When the applicant consented to the processing of their ID number (PIPL art. 29); None only for
+    # applications made before consent was asked.
+    consent_given_at: Mapped[datetime | None]
     status_reason: Mapped[str] = mapped_column(String(500), default="")
     status_reason_code: Mapped[str | None] = mapped_column(String(40))
     status_reason_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigplatform.clock import Clock, business_today
+from gigplatform.clock import Clock
 from gigplatform.errors import Conflict, DomainError, InvalidInput
-from gigplatform.security import Principal
+from gigplatform.security import FieldCipher, Principal
+from recruitment.applying import shown_id_number
 from recruitment.certification import certify
-from recruitment.identity import age_on
 from recruitment.models import Actor, Application, PersonIdentity, Round, Track
 from recruitment.pipeline import (
     ADVANCE,
@@ -53,8 +53,8 @@ ORDERINGS: dict[str, tuple[Any, ...]] = {
     "-created_at": (Application.created_at.desc(), Application.id.desc()),
     "legal_name": (Application.legal_name, Application.id),
     "status": (PIPELINE_ORDER, Application.created_at),
-    "age": (Application.birth_date.desc(), Application.id),
-    "-age": (Application.birth_date, Application.id),
+    "age": (Application.age_at_application, Application.created_at.desc(), Application.id),
+    "-age": (Application.age_at_application.desc(), Application.created_at, Application.id),
 }
 
 
@@ -222,10 +222,12 @@ CSV_COLUMNS = (
 )
 
 
-async def export_csv(session: AsyncSession, clock: Clock, round_id: uuid.UUID, filters: ApplicationFilter) -> str:
-    """The filtered applications as CSV (UTF-8 with a BOM so spreadsheet programs read the Chinese right)."""
+async def export_csv(
+    session: AsyncSession, cipher: FieldCipher, round_id: uuid.UUID, filters: ApplicationFilter
+) -> str:
+    """The filtered applications as CSV (UTF-8 with a BOM so spreadsheet programs read the Chinese right); the age
+    is the age on the day of applying."""
     filters.limit, filters.offset = 500, 0
-    today = business_today(clock)
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
@@ -239,8 +241,8 @@ async def export_csv(session: AsyncSession, clock: Clock, round_id: uuid.UUID, f
                 [
                     a.id,
                     _csv_safe(a.legal_name),
-                    a.id_number_masked,
-                    age_on(a.birth_date, today),
+                    shown_id_number(cipher, a),
+                    a.age_at_application,
                     a.phone,
                     "yes" if a.is_student else "no",
                     " ".join(a.tracks),

@@ -17,6 +17,7 @@ from recruitment.applying import (
     due_identity_checks,
     my_applications,
     record_identity_answer,
+    shown_id_number,
     submit_application,
     withdraw_application,
 )
@@ -172,6 +173,7 @@ __all__ = [
     "round_module_ids",
     "said",
     "score_typing",
+    "shown_id_number",
     "start_typing_test",
     "submit_application",
     "submit_typing_test",

@@ -12,7 +12,6 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from gigplatform.clock import business_today
 from gigplatform.db import DbSession
 from gigplatform.errors import InvalidInput, NotFound
 from gigplatform.security import CurrentPrincipal, Kit, Principal
@@ -77,13 +76,12 @@ async def _review_page(
         status = 422
     by_status = await recruitment.count_by_status(db_session, round_id)
     counts = {"": sum(by_status.values()), **{value: by_status.get(value, 0) for value in STATUSES}}
-    today = business_today(kit.clock)
     return page(
         "admin/review.html",
         request,
         status,
         round=round_,
-        rows=[(a, recruitment.age_on(a.birth_date, today)) for a in rows],
+        rows=[(a, a.age_at_application, recruitment.shown_id_number(kit.cipher, a)) for a in rows],
         total=total,
         pages=max(1, math.ceil(total / REVIEW_PAGE_SIZE)),
         q=query,
@@ -176,7 +174,7 @@ async def admin_export(
     sort: FromQuery[str | None] = None,
 ) -> Response[Any]:
     filters = _review_query(status, track, student, sort, 1).service_filter()
-    body = await recruitment.export_csv(db_session, kit.clock, round_id, filters)
+    body = await recruitment.export_csv(db_session, kit.cipher, round_id, filters)
     return Response(
         body,
         media_type="text/csv; charset=utf-8",

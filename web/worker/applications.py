@@ -167,6 +167,7 @@ async def application_page(
         request,
         status,
         application=application,
+        id_number_masked=recruitment.shown_id_number(kit.cipher, application),
         round=round_,
         events=events,
         own=own,
