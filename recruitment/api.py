@@ -297,10 +297,9 @@ class RoundController(Controller):
         identity_provider: Provider,
     ) -> ApplicationOut:
         """Two units of work with the identity provider asked in between, outside any transaction."""
-        fields = {f: getattr(data, f) for f in data.__struct_fields__}
         async with unit_of_work(state.sessionmaker) as session:
             check = await service.submit_application(
-                session, kit.clock, kit.cipher, principal, round_id, service.ApplicationInput(**fields)
+                session, kit.clock, kit.cipher, principal, round_id, service.ApplicationInput.of(data)
             )
         answer = await service.ask_identity_provider(identity_provider, check)
         async with unit_of_work(state.sessionmaker) as session:

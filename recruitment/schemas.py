@@ -84,6 +84,9 @@ class ApplicationIn(msgspec.Struct):
     phone: str
     is_student: bool
     tracks: list[TrackName]
+    # The applicant's explicit consent to the processing of their ID number (sensitive personal information under
+    # PIPL), given before it is collected: must be true; the time it was given is recorded on the application.
+    consent: bool
 
 
 class EventOut(msgspec.Struct):

@@ -75,7 +75,7 @@ from recruitment.rounds import (
     round_module_ids,
     update_round,
 )
-from recruitment.schemas import TypingSubmitIn, WithdrawIn
+from recruitment.schemas import ApplicationIn, ModuleIn, ModulePatch, RoundIn, RoundPatch, TypingSubmitIn, WithdrawIn
 from recruitment.training import (
     ModuleInput,
     ModuleProgress,
@@ -115,6 +115,7 @@ __all__ = [
     "Application",
     "ApplicationEvent",
     "ApplicationFilter",
+    "ApplicationIn",
     "ApplicationInput",
     "ApplicationStatus",
     "BulkResult",
@@ -122,12 +123,16 @@ __all__ = [
     "IdentityAnswer",
     "IdentityCheck",
     "IdentityProvider",
+    "ModuleIn",
     "ModuleInput",
+    "ModulePatch",
     "ModuleProgress",
     "Reason",
     "ResidentId",
     "Round",
+    "RoundIn",
     "RoundInput",
+    "RoundPatch",
     "RoundStatus",
     "Track",
     "TrainingModule",
