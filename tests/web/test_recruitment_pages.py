@@ -510,3 +510,47 @@ def test_service_reasons_read_as_chinese() -> None:
     i18n.current_language.set("en")
     english = because("typing_passed", cpm=412, accuracy="98.5")
     assert recruitment_words.reason_text(english.text, english.code, english.params) == english.text
+
+
+async def test_round_dates_out_of_range_are_refused_and_no_stored_round_breaks_the_list(
+    client, session, kit, clock
+) -> None:
+    admin = await make_admin(session, kit)
+    await sign_in_page(client, ADMIN)
+    form = {"title": "极端日期", "tracks": ["pre_sales"], "quota": "3", "opens_at": "2026-03-02T08:00"}
+    for name, value in (
+        ("closes_at", "9999-12-31T23:59"),
+        ("opens_at", "0001-01-02T00:00"),
+        ("opens_at", "0001-01-01T00:00"),
+    ):
+        data = {**form, "closes_at": "2026-03-20T18:00", name: value}
+        refused = await submit(client, "/admin/rounds/new", data, form_page="/admin/rounds/new")
+        assert refused.status_code == 422 and f'id="e-{name}"' in refused.text, value
+        # the range in words; year 1 at 00:00 in Beijing is not even a UTC instant, so it is "not a date and time"
+        assert ("2020-01-01" if value != "0001-01-01T00:00" else "日期和时间") in refused.text
+    # rounds stored before the bounds existed (written straight to the table): the list still shows
+    for opens, closes in ((datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, 23, 59, tzinfo=UTC)),):
+        session.add(
+            recruitment.Round(
+                id=uuid.uuid4(),
+                title="旧数据",
+                description="",
+                tracks=["pre_sales"],
+                opens_at=opens,
+                closes_at=closes,
+                quota=1,
+                certified_count=0,
+                min_age=18,
+                min_typing_cpm=40,
+                min_typing_accuracy=90,
+                typing_attempts=3,
+                student_preferred=False,
+                status=RoundStatus.DRAFT,
+                created_by=admin.user_id,
+                created_at=clock.now(),
+                updated_at=clock.now(),
+            )
+        )
+    await session.commit()
+    listed = await client.get("/admin/rounds")
+    assert listed.status_code == 200 and "旧数据" in listed.text
