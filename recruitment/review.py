@@ -14,7 +14,7 @@ from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.clock import Clock
-from gigplatform.errors import Conflict, DomainError, InvalidInput
+from gigplatform.errors import N_, Conflict, DomainError, InvalidInput
 from gigplatform.security import FieldCipher, Principal
 from recruitment.applying import shown_id_number
 from recruitment.certification import certify
@@ -34,6 +34,9 @@ from recruitment.pipeline import (
     write_first,
 )
 from recruitment.rounds import round_by_id
+
+LIMIT_MAX = 500
+OFFSET_MAX = 1_000_000  # far past any round's applications, and well inside every database's integer
 
 
 @dataclass
@@ -65,10 +68,17 @@ def _review_query(round_: Round, filters: ApplicationFilter) -> Any:
         raise InvalidInput("Unknown track.", field="track", rule="one_of")
     if filters.sort is not None and filters.sort not in ORDERINGS:
         raise InvalidInput(f"sort is one of {', '.join(sorted(ORDERINGS))}.", field="sort", rule="one_of")
-    if not (1 <= filters.limit <= 500):
-        raise InvalidInput("limit is 1 to 500.", field="limit", rule="range")
-    if filters.offset < 0:
-        raise InvalidInput("offset is at least 0.", field="offset", rule="range")
+    if not (1 <= filters.limit <= LIMIT_MAX):
+        raise InvalidInput(
+            N_("limit is %(least)s to %(most)s."), field="limit", rule="range", params={"least": 1, "most": LIMIT_MAX}
+        )
+    if not (0 <= filters.offset <= OFFSET_MAX):
+        raise InvalidInput(
+            N_("offset is %(least)s to %(most)s."),
+            field="offset",
+            rule="range",
+            params={"least": 0, "most": OFFSET_MAX},
+        )
     query = select(Application).where(Application.round_id == round_.id)
     if filters.status:
         query = query.where(Application.status == filters.status)

@@ -50,6 +50,7 @@ from recruitment.pipeline import (
 )
 from recruitment.review import (
     CSV_COLUMNS,
+    OFFSET_MAX,
     ApplicationFilter,
     BulkResult,
     advance_application,
@@ -105,6 +106,7 @@ __all__ = [
     "EDITABLE_WHILE_OPEN",
     "EXAM_STAGES",
     "JOBS",
+    "OFFSET_MAX",
     "REASONS",
     "REASON_MAX",
     "ROUND_DEFAULTS",

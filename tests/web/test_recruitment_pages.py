@@ -419,6 +419,9 @@ async def test_review_filters_bulk_actions_and_csv_export(client, session, kit, 
     assert "王芳" in by_track.text and "刘洋" not in by_track.text
     bad_filter = await client.get(f"/admin/rounds/{round_.id}/applications?sort=shoe_size")
     assert bad_filter.status_code == 422 and "未知的排序方式" in bad_filter.text
+    for far in ("99999999999999999999", "9223372036854775808", "50001"):  # clamped to the last possible page
+        beyond = await client.get(f"/admin/rounds/{round_.id}/applications?page_number={far}")
+        assert beyond.status_code == 200 and "王芳" not in beyond.text, far
 
     ids = re.findall(r'name="ids" value="([0-9a-f-]{36})"', review.text)
     assert len(ids) == 3

@@ -22,6 +22,7 @@ from web.recruitment_words import BULK_MESSAGES, BULK_RULES, FILTER_MESSAGES, SO
 from web.rendering import ListQuery, form_errors, page
 
 REVIEW_PAGE_SIZE = 20
+LAST_PAGE = recruitment.OFFSET_MAX // REVIEW_PAGE_SIZE + 1
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ async def _review_page(
 def _review_query(
     status: str | None, track: str | None, student: str | None, sort: str | None, page_: int
 ) -> ReviewQuery:
-    return ReviewQuery(status or "", track or "", student or "", sort or "", max(1, page_))
+    # a page number past the last possible one (a hand-typed 99999999999999999999) is clamped, not an error
+    return ReviewQuery(status or "", track or "", student or "", sort or "", min(max(1, page_), LAST_PAGE))
 
 
 @get("/admin/rounds/{round_id:uuid}/applications", operation_id="page_admin_review")
