@@ -379,7 +379,9 @@ class ApplicationController(Controller):
         kit: Kit,
         principal: CurrentPrincipal,
     ) -> TypingResultOut:
-        outcome = await service.submit_typing_test(db_session, kit.clock, principal, test_id, data.text)
+        outcome = await service.submit_typing_test(
+            db_session, kit.clock, principal, test_id, data.text, kit.settings.typing_max_cpm
+        )
         round_ = await service.round_by_id(db_session, outcome.application.round_id)
         test = outcome.test
         return TypingResultOut(
@@ -390,6 +392,8 @@ class ApplicationController(Controller):
             round_.min_typing_accuracy,
             outcome.application.status.value,
             outcome.attempts_left,
+            test.failure_code,
+            test.failure_params,
         )
 
     @get("/training/modules", operation_id="myTraining", guards=[worker_only])

@@ -165,6 +165,9 @@ class TypingTest(UUIDPrimaryKey, Base):
     cpm: Mapped[int | None] = mapped_column(Integer)
     accuracy_bp: Mapped[int | None] = mapped_column(Integer)  # basis points: 9650 is 96.50 %
     passed: Mapped[bool | None] = mapped_column(Boolean)
+    # Why a failed attempt failed when it was not simply too slow or inaccurate (e.g. "too_fast"), with its values.
+    failure_code: Mapped[str | None] = mapped_column(String(40))
+    failure_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class TrainingProgress(UUIDPrimaryKey, Base):

@@ -184,7 +184,7 @@ class TypingSubmitIn(msgspec.Struct):
     text: str
 
 
-class TypingResultOut(msgspec.Struct):
+class TypingResultOut(msgspec.Struct, omit_defaults=True):
     cpm: int
     accuracy: float
     passed: bool
@@ -192,6 +192,9 @@ class TypingResultOut(msgspec.Struct):
     min_accuracy: int
     application_status: str
     attempts_left: int
+    # why a failed attempt failed beyond speed and accuracy: "too_fast" with {cpm, max_cpm, seconds}
+    failure_code: str | None = None
+    failure_params: dict[str, Any] | None = None
 
 
 class ModuleIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -1,4 +1,5 @@
-"""applications keep nothing from which the ID number can be rebuilt; the applicant's consent is recorded
+"""applications keep nothing from which the ID number can be rebuilt; the applicant's consent is recorded; a typing
+test remembers why a failed attempt failed
 
 The plain `birth_date` and `id_number_masked` (first four and last four digits) left one to four candidate numbers
 with the GB 11643 check digit. They become the age on the day of applying (Asia/Shanghai), which is all the review
@@ -51,6 +52,9 @@ def upgrade() -> None:
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.add_column(sa.Column("age_at_application", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("consent_given_at", gigplatform.db.UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("typing_tests", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("failure_code", sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column("failure_params", sa.JSON(), nullable=True))
     connection = op.get_bind()
     rows = connection.execute(sa.select(applications.c.id, applications.c.birth_date, applications.c.created_at))
     for row_id, birth, created_at in rows.all():
@@ -66,6 +70,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("typing_tests", schema=None) as batch_op:
+        batch_op.drop_column("failure_params")
+        batch_op.drop_column("failure_code")
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.add_column(sa.Column("birth_date", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("id_number_masked", sa.String(length=18), nullable=True))
