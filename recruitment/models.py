@@ -171,7 +171,8 @@ class TypingTest(UUIDPrimaryKey, Base):
 
 
 class TrainingProgress(UUIDPrimaryKey, Base):
-    """A person's reading of one module: when they opened it (the server's clock) and when they finished."""
+    """A person's reading of one module: when they first opened it (the server's clock), the time read so far, and
+    when they finished. A person has one reading clock: at most one of their rows has `reading_since` set."""
 
     __tablename__ = "training_progress"
     __table_args__ = (UniqueConstraint("user_id", "module_id"),)
@@ -180,6 +181,8 @@ class TrainingProgress(UUIDPrimaryKey, Base):
     module_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("training_modules.id", ondelete="CASCADE"))
     started_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
+    read_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # banked by earlier stretches
+    reading_since: Mapped[datetime | None]  # the running stretch, if this is the module being read now
 
 
 class Certification(UUIDPrimaryKey, Base):

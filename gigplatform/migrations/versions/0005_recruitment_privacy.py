@@ -1,5 +1,5 @@
 """applications keep nothing from which the ID number can be rebuilt; the applicant's consent is recorded; a typing
-test remembers why a failed attempt failed
+test remembers why a failed attempt failed; a person's reading time counts for one module at a time
 
 The plain `birth_date` and `id_number_masked` (first four and last four digits) left one to four candidate numbers
 with the GB 11643 check digit. They become the age on the day of applying (Asia/Shanghai), which is all the review
@@ -55,6 +55,17 @@ def upgrade() -> None:
     with op.batch_alter_table("typing_tests", schema=None) as batch_op:
         batch_op.add_column(sa.Column("failure_code", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("failure_params", sa.JSON(), nullable=True))
+    with op.batch_alter_table("training_progress", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("read_seconds", sa.Integer(), server_default="0", nullable=False))
+        batch_op.add_column(sa.Column("reading_since", gigplatform.db.UTCDateTime(timezone=True), nullable=True))
+    # readings under way go on from their first opening, as they did before; the next opening pauses them
+    progress = sa.table(
+        "training_progress",
+        sa.column("started_at", gigplatform.db.UTCDateTime(timezone=True)),
+        sa.column("completed_at", gigplatform.db.UTCDateTime(timezone=True)),
+        sa.column("reading_since", gigplatform.db.UTCDateTime(timezone=True)),
+    )
+    op.execute(progress.update().where(progress.c.completed_at.is_(None)).values(reading_since=progress.c.started_at))
     connection = op.get_bind()
     rows = connection.execute(sa.select(applications.c.id, applications.c.birth_date, applications.c.created_at))
     for row_id, birth, created_at in rows.all():
@@ -70,6 +81,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("training_progress", schema=None) as batch_op:
+        batch_op.drop_column("reading_since")
+        batch_op.drop_column("read_seconds")
     with op.batch_alter_table("typing_tests", schema=None) as batch_op:
         batch_op.drop_column("failure_params")
         batch_op.drop_column("failure_code")
