@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.clock import Clock
 from gigplatform.db import uuid7
-from gigplatform.errors import Conflict, InvalidInput, NotFound
+from gigplatform.errors import N_, Conflict, InvalidInput, NotFound
 from gigplatform.security import Principal
 from recruitment import schemas
 from recruitment.models import Application, Round, RoundStatus, RoundTrainingModule, TrainingModule, TrainingProgress
@@ -46,7 +46,7 @@ def render_markdown(source: str) -> str:
 async def access_module(session: AsyncSession, module_id: uuid.UUID, *, active_only: bool = True) -> TrainingModule:
     module = await session.get(TrainingModule, module_id)
     if module is None or (active_only and not module.active):
-        raise NotFound("No such training module.", field="module_id", rule="exists")
+        raise NotFound(N_("No such training module."), field="module_id", rule="exists")
     return module
 
 
@@ -60,17 +60,23 @@ class ModuleInput:
 
 def _check_module(values: dict[str, Any]) -> None:
     if "title" in values and not (1 <= len(values["title"].strip()) <= 120):
-        raise InvalidInput("The title needs 1 to 120 characters.", field="title", rule="length")
+        raise InvalidInput(N_("The title needs 1 to 120 characters."), field="title", rule="length")
     shortest, longest = bounds(schemas.ModuleBody)
     if "body_markdown" in values and not (shortest <= len(values["body_markdown"]) <= longest):
         raise InvalidInput(
-            f"The content needs {shortest} to {longest} characters.", field="body_markdown", rule="length"
+            N_("The content needs %(least)s to %(most)s characters."),
+            field="body_markdown",
+            rule="length",
+            params={"least": shortest, "most": longest},
         )
     seconds = values.get("min_reading_seconds")
     low, high = bounds(schemas.ReadingSeconds)
     if seconds is not None and not (low <= seconds <= high):
         raise InvalidInput(
-            f"The minimum reading time is {low} to {high} seconds.", field="min_reading_seconds", rule="range"
+            N_("The minimum reading time is %(least)s to %(most)s seconds."),
+            field="min_reading_seconds",
+            rule="range",
+            params={"least": low, "most": high},
         )
 
 
@@ -236,7 +242,7 @@ async def complete_module(
     progress = await _reading(session, principal.user_id, module_id)
     now = clock.now()
     if progress is None:
-        raise InvalidInput("Open the module and read it first.", field="module_id", rule="not_started")
+        raise InvalidInput(N_("Open the module and read it first."), field="module_id", rule="not_started")
     # The caller's applications in training are locked first (PostgreSQL): two modules completed at once (two
     # tabs) then take turns, so the later one sees the earlier completion and unlocks the exam.
     in_training = list(
@@ -250,9 +256,10 @@ async def complete_module(
         left = _progress(module, progress, now).seconds_left
         if left > 0:
             raise InvalidInput(
-                f"Keep reading: {left} more seconds before this module can be completed.",
+                N_("Keep reading: %(seconds)s more seconds before this module can be completed."),
                 field="module_id",
                 rule="min_reading_time",
+                params={"seconds": left},
             )
         progress.completed_at = now
         _stop_clock(progress, now)

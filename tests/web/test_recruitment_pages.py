@@ -11,6 +11,7 @@ import io
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from stdnum.cn import ric
 
@@ -472,10 +473,8 @@ def test_every_recruitment_word_has_chinese() -> None:
     zh = i18n.catalog("zh")
     tables = [
         recruitment_words.ROUND_MESSAGES,
-        recruitment_words.MODULE_MESSAGES,
         recruitment_words.APPLY_MESSAGES,
         recruitment_words.TYPING_MESSAGES,
-        recruitment_words.TRAINING_MESSAGES,
         recruitment_words.WITHDRAW_MESSAGES,
         recruitment_words.BULK_MESSAGES,
         recruitment_words.FILTER_MESSAGES,
@@ -487,6 +486,12 @@ def test_every_recruitment_word_has_chinese() -> None:
         for message in table.values():
             assert HAN.search(zh.gettext(message)), f"not translated: {message!r}"
     for message in REASONS.values():
+        assert HAN.search(zh.gettext(message)), f"not translated: {message!r}"
+    # the rules' own messages, which the pages show where a table no longer restates them
+    sources = Path(recruitment.__file__).parent.glob("*.py")
+    own = [m for source in sources for m in re.findall(r'N_\(\s*"((?:[^"\\]|\\.)*)"', source.read_text())]
+    assert len(own) >= 10
+    for message in own:
         assert HAN.search(zh.gettext(message)), f"not translated: {message!r}"
     words = {e.value for enum in (ApplicationStatus, RoundStatus, Track) for e in enum} | {"applicant", "system"}
     assert words <= set(i18n.ENUM_WORDS)
@@ -557,3 +562,28 @@ async def test_round_dates_out_of_range_are_refused_and_no_stored_round_breaks_t
     await session.commit()
     listed = await client.get("/admin/rounds")
     assert listed.status_code == 200 and "旧数据" in listed.text
+
+
+async def test_the_module_editor_reads_its_form_into_the_api_struct_and_unticking_deactivates(
+    client, session, kit
+) -> None:
+    await make_admin(session, kit)
+    await sign_in_page(client, ADMIN)
+    form = {
+        "title": "平台规则",
+        "body_markdown": "# 规则",
+        "min_reading_seconds": "30",
+        "active": "1",
+        "action": "save",
+    }
+    bad = await submit(client, "/admin/training/new", {**form, "min_reading_seconds": "半分钟", "body_markdown": ""})
+    assert bad.status_code == 422 and 'id="e-min_reading_seconds"' in bad.text and 'id="e-body_markdown"' in bad.text
+    too_long = await submit(client, "/admin/training/new", {**form, "min_reading_seconds": "7201"})
+    assert too_long.status_code == 422 and "7200" in too_long.text
+    saved = await submit(client, "/admin/training/new", form)
+    module_id = new_location_id(saved, "/admin/training/")
+    assert (await recruitment.access_module(session, module_id)).active
+    unticked = {k: v for k, v in form.items() if k != "active"}
+    assert (await submit(client, f"/admin/training/{module_id}", unticked)).status_code in (302, 303)
+    session.expire_all()
+    assert not (await recruitment.access_module(session, module_id, active_only=False)).active
