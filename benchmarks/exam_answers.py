@@ -49,6 +49,7 @@ def set_up(base: str, env: dict[str, str], candidates: int) -> list[tuple[str, s
             json={
                 "title": "压测招募",
                 "tracks": ["pre_sales"],
+                "consent": True,
                 "opens_at": (now - timedelta(hours=1)).isoformat(),
                 "closes_at": (now + timedelta(days=1)).isoformat(),
                 "quota": 10_000,
@@ -85,6 +86,7 @@ def set_up(base: str, env: dict[str, str], candidates: int) -> list[tuple[str, s
                     "phone": login,
                     "is_student": False,
                     "tracks": ["pre_sales"],
+                    "consent": True,
                 },
                 headers=me,
             ).json()

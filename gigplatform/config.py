@@ -65,6 +65,7 @@ class Settings:
     identity_timeout_seconds: float = 5.0
     identity_retries: int = 2
     identity_recheck_minutes: int = 5
+    typing_max_cpm: int = 300
     run_jobs: bool = True
     password_hash_threads: int = 2
     db_pool_size: int = 10
@@ -174,6 +175,7 @@ class Settings:
             ),
             identity_retries=number("GIG_IDENTITY_RETRIES", 2, least=0),
             identity_recheck_minutes=number("GIG_IDENTITY_RECHECK_MINUTES", 5),
+            typing_max_cpm=number("GIG_TYPING_MAX_CPM", 300),
             run_jobs=jobs_raw == "1",
             password_hash_threads=number("GIG_PASSWORD_HASH_THREADS", 2),
             db_pool_size=number("GIG_DB_POOL_SIZE", 10),

@@ -204,3 +204,9 @@ def document_api(app: Litestar) -> None:
             handler.operation_class = (
                 type("DeclaredOperation", (ApiOperation,), declared) if any(declared.values()) else ApiOperation
             )
+
+
+def item_rules(*rules: str) -> tuple[str, ...]:
+    """The rule codes a batch route reports per item in its 200 reply instead of as a 409 (bulk review); written
+    next to the route like `conflict(...)`, so the document names every rule a service can refuse with."""
+    return rules

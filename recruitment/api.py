@@ -10,11 +10,10 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
-from gigplatform.clock import business_today
 from gigplatform.db import DbSession, unit_of_work
 from gigplatform.listing import WINDOW, Page, Paged, page_of
-from gigplatform.openapi import conflict, problem
-from gigplatform.security import CurrentPrincipal, Kit, SecurityKit, admin_only, authenticated, worker_only
+from gigplatform.openapi import conflict, item_rules, problem
+from gigplatform.security import CurrentPrincipal, FieldCipher, Kit, SecurityKit, admin_only, authenticated, worker_only
 from recruitment import service
 from recruitment.schemas import (
     ApplicationAdminOut,
@@ -40,7 +39,7 @@ from recruitment.schemas import (
     TypingTestOut,
     WithdrawIn,
 )
-from recruitment.service import Application, ApplicationEvent, IdentityProvider, Round, TrainingModule, age_on
+from recruitment.service import Application, ApplicationEvent, IdentityProvider, Round, TrainingModule
 
 Provider = NamedDependency[IdentityProvider]
 
@@ -72,7 +71,7 @@ async def rounds_out(session: DbSession, rounds: list[Round]) -> list[RoundOut]:
 
 
 def application_out(
-    application: Application, round_: Round, events: list[ApplicationEvent] | None = None
+    application: Application, round_: Round, cipher: FieldCipher, events: list[ApplicationEvent] | None = None
 ) -> ApplicationOut:
     return ApplicationOut(
         id=application.id,
@@ -83,7 +82,7 @@ def application_out(
         status_reason_code=application.status_reason_code,
         status_reason_params=application.status_reason_params,
         legal_name=application.legal_name,
-        id_number_masked=application.id_number_masked,
+        id_number_masked=service.shown_id_number(cipher, application),
         phone=application.phone,
         is_student=application.is_student,
         tracks=list(application.tracks),
@@ -115,8 +114,8 @@ def admin_application_out(application: Application, kit: SecurityKit) -> Applica
         application.round_id,
         application.user_id,
         application.legal_name,
-        application.id_number_masked,
-        age_on(application.birth_date, business_today(kit.clock)),
+        service.shown_id_number(kit.cipher, application),
+        application.age_at_application,
         application.phone,
         application.is_student,
         list(application.tracks),
@@ -223,7 +222,7 @@ class AdminRoundController(Controller):
     async def export(
         self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, filters: ReviewFilter
     ) -> Response[str]:
-        body = await service.export_csv(db_session, kit.clock, round_id, filters)
+        body = await service.export_csv(db_session, kit.cipher, round_id, filters)
         return Response(
             body,
             media_type="text/csv",
@@ -251,9 +250,16 @@ class AdminApplicationController(Controller):
         principal: CurrentPrincipal,
     ) -> ApplicationOut:
         application = await service.reject_application(db_session, kit.clock, principal, application_id, data.reason)
-        return application_out(application, await service.round_by_id(db_session, application.round_id))
+        return application_out(application, await service.round_by_id(db_session, application.round_id), kit.cipher)
 
-    @post("/bulk", operation_id="bulkReviewApplications", status_code=HTTP_200_OK)
+    @post(
+        "/bulk",
+        operation_id="bulkReviewApplications",
+        status_code=HTTP_200_OK,
+        description="Each item answers ok, or the rule that refused it: "
+        + ", ".join(item_rules("transition", "another_account", "another_person"))
+        + ".",
+    )
     async def bulk(
         self, data: JSONBody[BulkIn], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> BulkOut:
@@ -305,7 +311,7 @@ class RoundController(Controller):
         "/{round_id:uuid}/applications",
         operation_id="apply",
         guards=[worker_only],
-        responses=conflict("not_open", "duplicate", "already_applied", "another_account", "another_person"),
+        responses=conflict("not_open", "already_applied", "refused", "another_person"),
     )
     async def apply(
         self,
@@ -317,16 +323,15 @@ class RoundController(Controller):
         identity_provider: Provider,
     ) -> ApplicationOut:
         """Two units of work with the identity provider asked in between, outside any transaction."""
-        fields = {f: getattr(data, f) for f in data.__struct_fields__}
         async with unit_of_work(state.sessionmaker) as session:
             check = await service.submit_application(
-                session, kit.clock, kit.cipher, principal, round_id, service.ApplicationInput(**fields)
+                session, kit.clock, kit.cipher, principal, round_id, service.ApplicationInput.of(data)
             )
         answer = await service.ask_identity_provider(identity_provider, check)
         async with unit_of_work(state.sessionmaker) as session:
             minutes = kit.settings.identity_recheck_minutes
             application = await service.record_identity_answer(session, kit.clock, minutes, answer)
-            return application_out(application, await service.round_by_id(session, round_id))
+            return application_out(application, await service.round_by_id(session, round_id), kit.cipher)
 
 
 class ApplicationController(Controller):
@@ -335,8 +340,11 @@ class ApplicationController(Controller):
     guards = [authenticated]
 
     @get("/me/applications", operation_id="myApplications", dependencies=WINDOW)
-    async def mine(self, db_session: DbSession, principal: CurrentPrincipal, window: Paged) -> Page[ApplicationOut]:
-        return page_of([application_out(a, r) for a, r in await service.my_applications(db_session, principal)], window)
+    async def mine(
+        self, db_session: DbSession, kit: Kit, principal: CurrentPrincipal, window: Paged
+    ) -> Page[ApplicationOut]:
+        mine = await service.my_applications(db_session, principal)
+        return page_of([application_out(a, r, kit.cipher) for a, r in mine], window)
 
     @get("/me/certifications", operation_id="myCertifications", dependencies=WINDOW)
     async def certifications(
@@ -348,11 +356,11 @@ class ApplicationController(Controller):
 
     @get("/applications/{application_id:uuid}", operation_id="getApplication")
     async def show(
-        self, application_id: FromPath[uuid.UUID], db_session: DbSession, principal: CurrentPrincipal
+        self, application_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> ApplicationOut:
         application = await service.access_application(db_session, principal, application_id)
         round_ = await service.round_by_id(db_session, application.round_id)
-        return application_out(application, round_, await service.timeline(db_session, application.id))
+        return application_out(application, round_, kit.cipher, await service.timeline(db_session, application.id))
 
     @post(
         "/applications/{application_id:uuid}/withdraw",
@@ -370,7 +378,7 @@ class ApplicationController(Controller):
         principal: CurrentPrincipal,
     ) -> ApplicationOut:
         application = await service.withdraw_application(db_session, kit.clock, principal, application_id, data.reason)
-        return application_out(application, await service.round_by_id(db_session, application.round_id))
+        return application_out(application, await service.round_by_id(db_session, application.round_id), kit.cipher)
 
     @post(
         "/applications/{application_id:uuid}/typing-test",
@@ -407,7 +415,9 @@ class ApplicationController(Controller):
         kit: Kit,
         principal: CurrentPrincipal,
     ) -> TypingResultOut:
-        outcome = await service.submit_typing_test(db_session, kit.clock, principal, test_id, data.text)
+        outcome = await service.submit_typing_test(
+            db_session, kit.clock, principal, test_id, data.text, kit.settings.typing_max_cpm
+        )
         round_ = await service.round_by_id(db_session, outcome.application.round_id)
         test = outcome.test
         return TypingResultOut(
@@ -418,6 +428,8 @@ class ApplicationController(Controller):
             round_.min_typing_accuracy,
             outcome.application.status.value,
             outcome.attempts_left,
+            test.failure_code,
+            test.failure_params,
         )
 
     @get("/training/modules", operation_id="myTraining", guards=[worker_only], dependencies=WINDOW)

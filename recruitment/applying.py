@@ -11,10 +11,13 @@ in a unit of its own and goes on the same way.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import msgspec
+from cryptography.fernet import InvalidToken
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +33,7 @@ from recruitment.identity import (
     IdentityVerdict,
     ResidentId,
     age_on,
+    mask_id_number,
     parse_resident_id,
 )
 from recruitment.models import Actor, Application, ApplicationEvent, PersonIdentity, Round, RoundStatus, Track
@@ -45,8 +49,10 @@ from recruitment.pipeline import (
     said,
 )
 from recruitment.rounds import round_by_id
+from recruitment.schemas import ApplicationIn
 
 NAME_MIN, NAME_MAX = 2, 30
+log = logging.getLogger("gigplatform.recruitment")
 
 
 @dataclass
@@ -56,6 +62,12 @@ class ApplicationInput:
     phone: str
     is_student: bool
     tracks: list[str] = field(default_factory=list)
+    consent: bool = False
+
+    @classmethod
+    def of(cls, data: ApplicationIn) -> ApplicationInput:
+        """The API's (and the form's) input Struct as the verb's input."""
+        return cls(**msgspec.structs.asdict(data))
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,17 @@ class IdentityCheck:
     application_id: uuid.UUID
     legal_name: str
     resident_id: ResidentId = field(repr=False)
+
+
+def shown_id_number(cipher: FieldCipher, application: Application) -> str:
+    """The application's ID number as people see it (masked), from the encrypted number: the table keeps no mask.
+    A number this server's field key cannot read (written under another key) shows as asterisks and is logged,
+    rather than breaking every page that lists it."""
+    try:
+        return mask_id_number(cipher.decrypt(application.id_number_encrypted))
+    except InvalidToken:
+        log.warning("application %s: the ID number cannot be decrypted with this GIG_FIELD_KEY", application.id)
+        return "*" * 18
 
 
 def _check_legal_name(raw: str) -> str:
@@ -102,10 +125,13 @@ async def submit_application(
     now = clock.now()
     if round_.status != RoundStatus.OPEN or not (round_.opens_at <= now < round_.closes_at):
         raise Conflict("This round is not taking applications.", field="round_id", rule="not_open")
+    if data.consent is not True:
+        raise InvalidInput(N_("Agree to the processing of your ID number to apply."), field="consent", rule="required")
     legal_name = _check_legal_name(data.legal_name)
     today = business_today(clock)
     resident_id = parse_resident_id(data.id_number, today)
-    if age_on(resident_id.birth_date, today) < round_.min_age:
+    age = age_on(resident_id.birth_date, today)
+    if age < round_.min_age:
         raise InvalidInput(
             N_("Applicants must be at least %(age)s years old on the day they apply."),
             field="id_number",
@@ -129,8 +155,8 @@ async def submit_application(
         legal_name=legal_name,
         id_number_encrypted=cipher.encrypt(resident_id.number),
         id_hash=id_hash,
-        id_number_masked=resident_id.masked,
-        birth_date=resident_id.birth_date,
+        age_at_application=age,
+        consent_given_at=now,
         phone=phone,
         is_student=data.is_student,
         tracks=[t for t in Track if t in data.tracks],
@@ -162,23 +188,36 @@ async def submit_application(
             raise Conflict(
                 "This account has already applied to this round.", field="round_id", rule="already_applied"
             ) from exc
-        raise Conflict("This person has already applied to this round.", field="id_number", rule="duplicate") from exc
+        raise _refused() from exc
     return IdentityCheck(application.id, legal_name, resident_id)
 
 
+def _refused() -> Conflict:
+    """The one answer for an ID number that applied to this round from another account, or is verified on another
+    account: the same status, field, rule and words, so the form does not tell whether a number is registered."""
+    return Conflict(
+        N_("This ID number cannot be used for this application. If it is yours, please contact support."),
+        field="id_number",
+        rule="refused",
+    )
+
+
 async def _check_person(session: AsyncSession, user_id: uuid.UUID, round_id: uuid.UUID, id_hash: str) -> None:
-    """One application per real person per round, one account per real person, one person per account."""
-    if await session.scalar(
-        select(Application.id).where(Application.round_id == round_id, Application.id_hash == id_hash)
-    ):
-        raise Conflict("This person has already applied to this round.", field="id_number", rule="duplicate")
+    """One application per real person per round, one account per real person, one person per account.
+
+    The account's own application is checked first and named (it is the caller's); a number that applied from
+    another account or is bound to one gets the one neutral refusal (`_refused`)."""
     if await session.scalar(
         select(Application.id).where(Application.round_id == round_id, Application.user_id == user_id)
     ):
         raise Conflict("This account has already applied to this round.", field="round_id", rule="already_applied")
+    if await session.scalar(
+        select(Application.id).where(Application.round_id == round_id, Application.id_hash == id_hash)
+    ):
+        raise _refused()
     bound = await session.get(PersonIdentity, id_hash)
     if bound is not None and bound.user_id != user_id:
-        raise Conflict("This ID number belongs to another account.", field="id_number", rule="another_account")
+        raise _refused()
     mine = await session.scalar(select(PersonIdentity.id_hash).where(PersonIdentity.user_id == user_id))
     if mine is not None and mine != id_hash:
         raise Conflict("This account is verified as another person.", field="id_number", rule="another_person")
@@ -227,7 +266,8 @@ async def record_identity_answer(
         return application
     application.identity_retry_at = None
     if not verdict.matched:
-        _system_move(session, application, S.SCREENING_FAILED, now, "identity_mismatch", detail=verdict.reason)
+        code = {"provider_code": verdict.code} if verdict.code else {}
+        _system_move(session, application, S.SCREENING_FAILED, now, "identity_mismatch", detail=verdict.reason, **code)
         return application
     bound = await session.get(PersonIdentity, application.id_hash)
     if bound is not None and bound.user_id != application.user_id:
@@ -273,12 +313,12 @@ async def claim_identity_check(
                 Application.identity_retry_at <= now,
             )
             .values(identity_retry_at=now + timedelta(minutes=recheck_minutes))
-            .returning(Application.id_number_encrypted, Application.birth_date, Application.legal_name)
+            .returning(Application.id_number_encrypted, Application.legal_name)
         )
     ).first()
     if row is None:
         return None
-    return IdentityCheck(application_id, row[2], ResidentId(cipher.decrypt(row[0]), row[1]))
+    return IdentityCheck(application_id, row[1], ResidentId.stored(cipher.decrypt(row[0])))
 
 
 # --- the applicant ------------------------------------------------------------------------------------------------

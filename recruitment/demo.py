@@ -151,7 +151,7 @@ async def load(session: AsyncSession, kit: SecurityKit, admin: Principal, worker
             worker,
             round_.id,
             recruitment.ApplicationInput(
-                name, resident_id_for(birth, region, 101 + 2 * n), f"1390000000{n + 1}", student, tracks
+                name, resident_id_for(birth, region, 101 + 2 * n), f"1390000000{n + 1}", student, tracks, consent=True
             ),
         )
         answer = await recruitment.ask_identity_provider(provider, check)

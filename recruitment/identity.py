@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
@@ -35,7 +36,31 @@ class ResidentId:
     @property
     def masked(self) -> str:
         """The only form shown to people: region prefix and last four, e.g. `1101**********1234`."""
-        return self.number[:4] + "*" * 10 + self.number[-4:]
+        return mask_id_number(self.number)
+
+    @classmethod
+    def stored(cls, number: str) -> ResidentId:
+        """A number that passed `parse_resident_id` before it was stored, decrypted again."""
+        return cls(number, ric.get_birth_date(number))
+
+
+def mask_id_number(number: str) -> str:
+    """Region prefix and last four, e.g. `1101**********1234`: computed when shown, never stored in plain text,
+    since beside a birth date it leaves only a few candidate numbers."""
+    return number[:4] + "*" * 10 + number[-4:]
+
+
+_DIGITS = re.compile(r"[0-9０-９]")
+_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+REASON_TEXT_MAX = 200
+
+
+def outside_reason(body: dict[str, object]) -> IdentityVerdict:
+    """An identity service's verdict as we keep it: its machine `code` when well-formed, and its free-text reason
+    with every digit masked (a service may echo the number it was sent, or a birth date), cut to a length."""
+    text = _DIGITS.sub("*", " ".join(str(body.get("reason") or "").split()))[:REASON_TEXT_MAX]
+    code = str(body.get("code") or "").lower()
+    return IdentityVerdict(bool(body["match"]), text, code if _CODE.fullmatch(code) else "")
 
 
 def parse_resident_id(raw: str, today: date) -> ResidentId:
@@ -82,7 +107,8 @@ def age_on(birth: date, day: date) -> int:
 @dataclass(frozen=True)
 class IdentityVerdict:
     matched: bool
-    reason: str = ""
+    reason: str = ""  # shown to the applicant and the admins: never the provider's verbatim text (`outside_reason`)
+    code: str = ""  # the provider's machine code for the reason, if it sends one
 
 
 class IdentityUnavailable(Exception):
@@ -165,7 +191,7 @@ class HttpIdentityProvider:
                 except (ValueError, KeyError, TypeError):
                     last_problem = "answered something that is not a verdict"
                     continue
-                return IdentityVerdict(matched, str(body.get("reason") or ""))
+                return outside_reason(body)
         log.warning("identity provider unavailable after %s attempts: %s", self.retries + 1, last_problem)
         raise IdentityUnavailable(f"the identity service {last_problem}")
 

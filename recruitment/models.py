@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -112,12 +112,16 @@ class Application(UUIDPrimaryKey, Base):
     legal_name: Mapped[str] = mapped_column(String(40))
     id_number_encrypted: Mapped[str] = mapped_column(Text)
     id_hash: Mapped[str] = mapped_column(String(64))
-    id_number_masked: Mapped[str] = mapped_column(String(18))
-    birth_date: Mapped[date]
+    # Nothing beside the encrypted number from which it could be rebuilt: no mask, no birth date. The age on the
+    # day of applying (Asia/Shanghai) is all the review sorts and reads by.
+    age_at_application: Mapped[int] = mapped_column(Integer)
     phone: Mapped[str] = mapped_column(String(20))
     is_student: Mapped[bool] = mapped_column(Boolean)
     tracks: Mapped[list[str]] = mapped_column(JSON)
     status: Mapped[ApplicationStatus] = mapped_column(str_enum(ApplicationStatus, "application_status"))
+    # When the applicant consented to the processing of their ID number (PIPL art. 29); None only for
+    # applications made before consent was asked.
+    consent_given_at: Mapped[datetime | None]
     status_reason: Mapped[str] = mapped_column(String(500), default="")
     status_reason_code: Mapped[str | None] = mapped_column(String(40))
     status_reason_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -161,10 +165,14 @@ class TypingTest(UUIDPrimaryKey, Base):
     cpm: Mapped[int | None] = mapped_column(Integer)
     accuracy_bp: Mapped[int | None] = mapped_column(Integer)  # basis points: 9650 is 96.50 %
     passed: Mapped[bool | None] = mapped_column(Boolean)
+    # Why a failed attempt failed when it was not simply too slow or inaccurate (e.g. "too_fast"), with its values.
+    failure_code: Mapped[str | None] = mapped_column(String(40))
+    failure_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class TrainingProgress(UUIDPrimaryKey, Base):
-    """A person's reading of one module: when they opened it (the server's clock) and when they finished."""
+    """A person's reading of one module: when they first opened it (the server's clock), the time read so far, and
+    when they finished. A person has one reading clock: at most one of their rows has `reading_since` set."""
 
     __tablename__ = "training_progress"
     __table_args__ = (UniqueConstraint("user_id", "module_id"),)
@@ -173,6 +181,8 @@ class TrainingProgress(UUIDPrimaryKey, Base):
     module_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("training_modules.id", ondelete="CASCADE"))
     started_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
+    read_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # banked by earlier stretches
+    reading_since: Mapped[datetime | None]  # the running stretch, if this is the module being read now
 
 
 class Certification(UUIDPrimaryKey, Base):

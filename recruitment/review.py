@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigplatform.clock import Clock, business_today
-from gigplatform.errors import Conflict, DomainError, InvalidInput
-from gigplatform.security import Principal
+from gigplatform.clock import Clock
+from gigplatform.errors import N_, Conflict, DomainError, InvalidInput
+from gigplatform.security import FieldCipher, Principal
+from recruitment.applying import shown_id_number
 from recruitment.certification import certify
-from recruitment.identity import age_on
 from recruitment.models import Actor, Application, PersonIdentity, Round, Track
 from recruitment.pipeline import (
     ADVANCE,
@@ -34,6 +34,9 @@ from recruitment.pipeline import (
     write_first,
 )
 from recruitment.rounds import round_by_id
+
+LIMIT_MAX = 500
+OFFSET_MAX = 1_000_000  # far past any round's applications, and well inside every database's integer
 
 
 @dataclass
@@ -53,8 +56,8 @@ ORDERINGS: dict[str, tuple[Any, ...]] = {
     "-created_at": (Application.created_at.desc(), Application.id.desc()),
     "legal_name": (Application.legal_name, Application.id),
     "status": (PIPELINE_ORDER, Application.created_at),
-    "age": (Application.birth_date.desc(), Application.id),
-    "-age": (Application.birth_date, Application.id),
+    "age": (Application.age_at_application, Application.created_at.desc(), Application.id),
+    "-age": (Application.age_at_application.desc(), Application.created_at, Application.id),
 }
 
 
@@ -65,10 +68,17 @@ def _review_query(round_: Round, filters: ApplicationFilter) -> Any:
         raise InvalidInput("Unknown track.", field="track", rule="one_of")
     if filters.sort is not None and filters.sort not in ORDERINGS:
         raise InvalidInput(f"sort is one of {', '.join(sorted(ORDERINGS))}.", field="sort", rule="one_of")
-    if not (1 <= filters.limit <= 500):
-        raise InvalidInput("limit is 1 to 500.", field="limit", rule="range")
-    if filters.offset < 0:
-        raise InvalidInput("offset is at least 0.", field="offset", rule="range")
+    if not (1 <= filters.limit <= LIMIT_MAX):
+        raise InvalidInput(
+            N_("limit is %(least)s to %(most)s."), field="limit", rule="range", params={"least": 1, "most": LIMIT_MAX}
+        )
+    if not (0 <= filters.offset <= OFFSET_MAX):
+        raise InvalidInput(
+            N_("offset is %(least)s to %(most)s."),
+            field="offset",
+            rule="range",
+            params={"least": 0, "most": OFFSET_MAX},
+        )
     query = select(Application).where(Application.round_id == round_.id)
     if filters.status:
         query = query.where(Application.status == filters.status)
@@ -222,10 +232,12 @@ CSV_COLUMNS = (
 )
 
 
-async def export_csv(session: AsyncSession, clock: Clock, round_id: uuid.UUID, filters: ApplicationFilter) -> str:
-    """The filtered applications as CSV (UTF-8 with a BOM so spreadsheet programs read the Chinese right)."""
+async def export_csv(
+    session: AsyncSession, cipher: FieldCipher, round_id: uuid.UUID, filters: ApplicationFilter
+) -> str:
+    """The filtered applications as CSV (UTF-8 with a BOM so spreadsheet programs read the Chinese right); the age
+    is the age on the day of applying."""
     filters.limit, filters.offset = 500, 0
-    today = business_today(clock)
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
@@ -239,8 +251,8 @@ async def export_csv(session: AsyncSession, clock: Clock, round_id: uuid.UUID, f
                 [
                     a.id,
                     _csv_safe(a.legal_name),
-                    a.id_number_masked,
-                    age_on(a.birth_date, today),
+                    shown_id_number(cipher, a),
+                    a.age_at_application,
                     a.phone,
                     "yes" if a.is_student else "no",
                     " ".join(a.tracks),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar.params import FromPath
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.clock import Clock
 from gigplatform.db import DbSession, uuid7
-from gigplatform.errors import Conflict, InvalidInput, NotFound
+from gigplatform.errors import N_, Conflict, InvalidInput, NotFound
 from gigplatform.events import record_event
 from gigplatform.security import CurrentPrincipal, Principal
 from recruitment import schemas
@@ -91,6 +91,28 @@ ROUND_RANGES = {
     "typing_attempts": bounds(schemas.TypingAttempts),
 }
 EDITABLE_WHILE_OPEN = {"title", "description", "closes_at", "quota", "student_preferred"}
+# A round's dates lie between the platform's first year and two years ahead: anything else is a typo (or a probe:
+# year 9999 with a -14:00 offset is past what a datetime can hold in UTC).
+EARLIEST_DATE = datetime(2020, 1, 1, tzinfo=UTC)
+HORIZON = timedelta(days=2 * 365)
+
+
+def _check_dates(values: dict[str, Any], now: datetime) -> None:
+    """Each given date within [EARLIEST_DATE, now + HORIZON]; checked before any arithmetic on the value."""
+    latest = now + HORIZON
+    for name in ("opens_at", "closes_at"):
+        value = values.get(name)
+        if value is None:
+            continue
+        if value.tzinfo is None:
+            raise InvalidInput(f"{name} needs a timezone.", field=name, rule="timezone")
+        if not (EARLIEST_DATE <= value <= latest):
+            raise InvalidInput(
+                N_("Enter a date between %(earliest)s and %(latest)s."),
+                field=name,
+                rule="range",
+                params={"earliest": EARLIEST_DATE.date().isoformat(), "latest": latest.date().isoformat()},
+            )
 
 
 def _check_round_fields(values: dict[str, Any]) -> None:
@@ -112,10 +134,6 @@ def _check_round_fields(values: dict[str, Any]) -> None:
         value = values.get(name)
         if value is not None and not (low <= value <= high):
             raise InvalidInput(f"{name} must be between {low} and {high}.", field=name, rule="range")
-    for name in ("opens_at", "closes_at"):
-        value = values.get(name)
-        if value is not None and value.tzinfo is None:
-            raise InvalidInput(f"{name} needs a timezone.", field=name, rule="timezone")
     if values.get("opens_at") and values.get("closes_at") and values["closes_at"] <= values["opens_at"]:
         raise InvalidInput("The round must close after it opens.", field="closes_at", rule="after_opens_at")
 
@@ -146,6 +164,7 @@ async def create_round(session: AsyncSession, clock: Clock, principal: Principal
     for required in ("title", "tracks", "opens_at", "closes_at", "quota"):
         if values.get(required) is None:
             raise InvalidInput(f"{required} is required.", field=required, rule="required")
+    _check_dates(values, clock.now())
     _check_round_fields(values)
     module_ids = values.pop("training_module_ids")
     now = clock.now()
@@ -180,6 +199,7 @@ async def update_round(session: AsyncSession, clock: Clock, round_id: uuid.UUID,
             raise Conflict(
                 f"{frozen[0]} cannot change while the round is open.", field=frozen[0], rule="frozen_while_open"
             )
+    _check_dates(changes, clock.now())
     merged = {
         "opens_at": round_.opens_at,
         "closes_at": round_.closes_at,

@@ -84,6 +84,9 @@ class ApplicationIn(msgspec.Struct):
     phone: str
     is_student: bool
     tracks: list[TrackName]
+    # The applicant's explicit consent to the processing of their ID number (sensitive personal information under
+    # PIPL), given before it is collected: must be true; the time it was given is recorded on the application.
+    consent: bool
 
 
 class EventOut(msgspec.Struct):
@@ -181,7 +184,7 @@ class TypingSubmitIn(msgspec.Struct):
     text: str
 
 
-class TypingResultOut(msgspec.Struct):
+class TypingResultOut(msgspec.Struct, omit_defaults=True):
     cpm: int
     accuracy: float
     passed: bool
@@ -189,6 +192,9 @@ class TypingResultOut(msgspec.Struct):
     min_accuracy: int
     application_status: str
     attempts_left: int
+    # why a failed attempt failed beyond speed and accuracy: "too_fast" with {cpm, max_cpm, seconds}
+    failure_code: str | None = None
+    failure_params: dict[str, Any] | None = None
 
 
 class ModuleIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -17,6 +17,7 @@ from recruitment.applying import (
     due_identity_checks,
     my_applications,
     record_identity_answer,
+    shown_id_number,
     submit_application,
     withdraw_application,
 )
@@ -49,6 +50,7 @@ from recruitment.pipeline import (
 )
 from recruitment.review import (
     CSV_COLUMNS,
+    OFFSET_MAX,
     ApplicationFilter,
     BulkResult,
     advance_application,
@@ -74,7 +76,7 @@ from recruitment.rounds import (
     round_module_ids,
     update_round,
 )
-from recruitment.schemas import TypingSubmitIn, WithdrawIn
+from recruitment.schemas import ApplicationIn, ModuleIn, ModulePatch, RoundIn, RoundPatch, TypingSubmitIn, WithdrawIn
 from recruitment.training import (
     ModuleInput,
     ModuleProgress,
@@ -104,6 +106,7 @@ __all__ = [
     "EDITABLE_WHILE_OPEN",
     "EXAM_STAGES",
     "JOBS",
+    "OFFSET_MAX",
     "REASONS",
     "REASON_MAX",
     "ROUND_DEFAULTS",
@@ -114,6 +117,7 @@ __all__ = [
     "Application",
     "ApplicationEvent",
     "ApplicationFilter",
+    "ApplicationIn",
     "ApplicationInput",
     "ApplicationStatus",
     "BulkResult",
@@ -121,12 +125,16 @@ __all__ = [
     "IdentityAnswer",
     "IdentityCheck",
     "IdentityProvider",
+    "ModuleIn",
     "ModuleInput",
+    "ModulePatch",
     "ModuleProgress",
     "Reason",
     "ResidentId",
     "Round",
+    "RoundIn",
     "RoundInput",
+    "RoundPatch",
     "RoundStatus",
     "Track",
     "TrainingModule",
@@ -172,6 +180,7 @@ __all__ = [
     "round_module_ids",
     "said",
     "score_typing",
+    "shown_id_number",
     "start_typing_test",
     "submit_application",
     "submit_typing_test",

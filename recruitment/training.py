@@ -1,6 +1,11 @@
 """Training: the modules an admin writes (Markdown rendered to safe HTML), and a freelancer's reading of them.
-Opening a module starts its reading clock; completing it after the minimum reading time unlocks the exam of every
-application whose required modules are then all read."""
+Completing a module after its minimum reading time unlocks the exam of every application whose required modules are
+then all read.
+
+Reading time is counted once: a person has one reading clock, and it runs for the module they opened last. Opening
+a module (in any tab) pauses the module read before it, banking the time read so far, and coming back to that one
+resumes it; completing a module stops its clock. Ten modules opened in ten tabs therefore read one at a time, while
+a trainee who switches back and forth loses none of the time they really read."""
 
 from __future__ import annotations
 
@@ -17,11 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.clock import Clock
 from gigplatform.db import uuid7
-from gigplatform.errors import Conflict, InvalidInput, NotFound
+from gigplatform.errors import N_, Conflict, InvalidInput, NotFound
 from gigplatform.security import Principal
 from recruitment import schemas
 from recruitment.models import Application, Round, RoundStatus, RoundTrainingModule, TrainingModule, TrainingProgress
-from recruitment.pipeline import S, _system_move, _training_done, _try_claim
+from recruitment.pipeline import S, _system_move, _training_done, _try_claim, write_first
 from recruitment.rounds import round_module_ids
 from recruitment.schemas import bounds
 
@@ -41,7 +46,7 @@ def render_markdown(source: str) -> str:
 async def access_module(session: AsyncSession, module_id: uuid.UUID, *, active_only: bool = True) -> TrainingModule:
     module = await session.get(TrainingModule, module_id)
     if module is None or (active_only and not module.active):
-        raise NotFound("No such training module.", field="module_id", rule="exists")
+        raise NotFound(N_("No such training module."), field="module_id", rule="exists")
     return module
 
 
@@ -55,17 +60,23 @@ class ModuleInput:
 
 def _check_module(values: dict[str, Any]) -> None:
     if "title" in values and not (1 <= len(values["title"].strip()) <= 120):
-        raise InvalidInput("The title needs 1 to 120 characters.", field="title", rule="length")
+        raise InvalidInput(N_("The title needs 1 to 120 characters."), field="title", rule="length")
     shortest, longest = bounds(schemas.ModuleBody)
     if "body_markdown" in values and not (shortest <= len(values["body_markdown"]) <= longest):
         raise InvalidInput(
-            f"The content needs {shortest} to {longest} characters.", field="body_markdown", rule="length"
+            N_("The content needs %(least)s to %(most)s characters."),
+            field="body_markdown",
+            rule="length",
+            params={"least": shortest, "most": longest},
         )
     seconds = values.get("min_reading_seconds")
     low, high = bounds(schemas.ReadingSeconds)
     if seconds is not None and not (low <= seconds <= high):
         raise InvalidInput(
-            f"The minimum reading time is {low} to {high} seconds.", field="min_reading_seconds", rule="range"
+            N_("The minimum reading time is %(least)s to %(most)s seconds."),
+            field="min_reading_seconds",
+            rule="range",
+            params={"least": low, "most": high},
         )
 
 
@@ -124,10 +135,15 @@ class ModuleProgress:
         return render_markdown(self.module.body_markdown)
 
 
+def _seconds_read(progress: TrainingProgress, now: datetime) -> float:
+    running = (now - progress.reading_since).total_seconds() if progress.reading_since is not None else 0.0
+    return progress.read_seconds + max(0.0, running)
+
+
 def _progress(module: TrainingModule, progress: TrainingProgress | None, now: datetime) -> ModuleProgress:
     if progress is None:
         return ModuleProgress(module, None, None, module.min_reading_seconds)
-    read = (now - progress.started_at).total_seconds()
+    read = _seconds_read(progress, now)
     left = 0 if progress.completed_at else max(0, int(module.min_reading_seconds - read + 0.999))
     return ModuleProgress(module, progress.started_at, progress.completed_at, left)
 
@@ -170,20 +186,50 @@ async def _reading(session: AsyncSession, user_id: uuid.UUID, module_id: uuid.UU
 async def open_module(
     session: AsyncSession, clock: Clock, principal: Principal, module_id: uuid.UUID
 ) -> ModuleProgress:
-    """Opening a module starts its reading clock (once: reopening keeps the first start). Two opens at once race
-    on the unique (person, module) index; the loser's insert is rolled back in a savepoint and it reads the
-    winner's start."""
+    """Opening a module makes it the one the person's reading clock runs for (see the module's docstring): the
+    module read before is paused with its time banked; the first opening is kept as `started_at`.
+
+    The person's applications are locked first (the whole database on SQLite), so two modules opened at once in
+    two tabs take turns and the later one pauses the earlier. Two opens of one module at once race on the unique
+    (person, module) index; the loser's insert is rolled back in a savepoint and it reads the winner's row."""
+    await write_first(session)  # SQLite: the database's write lock before any read
     module = await access_module(session, module_id)
+    now = clock.now()
+    await session.execute(select(Application.id).where(Application.user_id == principal.user_id).with_for_update())
+    others = await session.scalars(
+        select(TrainingProgress).where(
+            TrainingProgress.user_id == principal.user_id,
+            TrainingProgress.module_id != module.id,
+            TrainingProgress.reading_since.is_not(None),
+        )
+    )
+    for other in others:
+        _stop_clock(other, now)
     progress = await _reading(session, principal.user_id, module_id)
     if progress is None:
-        progress = TrainingProgress(id=uuid7(), user_id=principal.user_id, module_id=module.id, started_at=clock.now())
+        progress = TrainingProgress(
+            id=uuid7(),
+            user_id=principal.user_id,
+            module_id=module.id,
+            started_at=now,
+            read_seconds=0,
+            reading_since=now,
+        )
         try:
             async with session.begin_nested():
                 session.add(progress)
                 await session.flush()
         except IntegrityError:  # opened in another tab at the same moment: that reading stands
             progress = await _reading(session, principal.user_id, module_id)
-    return _progress(module, progress, clock.now())
+    elif progress.completed_at is None and progress.reading_since is None:
+        progress.reading_since = now
+    return _progress(module, progress, now)
+
+
+def _stop_clock(progress: TrainingProgress, now: datetime) -> None:
+    """Banks the running stretch of a reading (whole seconds) and stops its clock."""
+    progress.read_seconds = int(_seconds_read(progress, now))
+    progress.reading_since = None
 
 
 async def complete_module(
@@ -196,7 +242,7 @@ async def complete_module(
     progress = await _reading(session, principal.user_id, module_id)
     now = clock.now()
     if progress is None:
-        raise InvalidInput("Open the module and read it first.", field="module_id", rule="not_started")
+        raise InvalidInput(N_("Open the module and read it first."), field="module_id", rule="not_started")
     # The caller's applications in training are locked first (PostgreSQL): two modules completed at once (two
     # tabs) then take turns, so the later one sees the earlier completion and unlocks the exam.
     in_training = list(
@@ -210,11 +256,13 @@ async def complete_module(
         left = _progress(module, progress, now).seconds_left
         if left > 0:
             raise InvalidInput(
-                f"Keep reading: {left} more seconds before this module can be completed.",
+                N_("Keep reading: %(seconds)s more seconds before this module can be completed."),
                 field="module_id",
                 rule="min_reading_time",
+                params={"seconds": left},
             )
         progress.completed_at = now
+        _stop_clock(progress, now)
         await session.flush()
     moved = []
     for application in in_training:

@@ -23,6 +23,7 @@ from recruitment.rounds import round_by_id
 
 TYPING_TIME_LIMIT = timedelta(minutes=5)
 TYPED_TEXT_MAX = 5000
+MAX_CPM = 300  # the policy cap's default (settings: GIG_TYPING_MAX_CPM)
 
 
 async def access_typing_test(
@@ -153,12 +154,31 @@ def _reject_when_out_of_attempts(session: AsyncSession, application: Application
         _system_move(session, application, S.REJECTED, at, "typing_failed_out", attempts=round_.typing_attempts)
 
 
+def typed_too_fast(typed: str, seconds: float, max_cpm: int) -> dict[str, int] | None:
+    """The values of a "too_fast" failure when `typed` (whitespace aside) could not have been typed in `seconds` at
+    `max_cpm`, a speed no person reaches (a pasted or scripted answer); None when it could."""
+    chars = len("".join(typed.split()))
+    least_seconds = chars * 60 / max_cpm
+    if chars == 0 or seconds >= least_seconds:
+        return None
+    return {"cpm": round(chars * 60 / max(seconds, 0.001)), "max_cpm": max_cpm, "seconds": int(seconds)}
+
+
 async def submit_typing_test(
-    session: AsyncSession, clock: Clock, principal: Principal, test_id: uuid.UUID, text: str
+    session: AsyncSession,
+    clock: Clock,
+    principal: Principal,
+    test_id: uuid.UUID,
+    text: str,
+    max_cpm: int = MAX_CPM,
 ) -> TypingOutcome:
     """Scores the text on the server's clock; passing moves on to training, the last failure rejects. The test is
     claimed by a conditional UPDATE (a double submit scores once); a late submission counts as a failed attempt
-    and its refusal is `.recorded()`, so that failure stands."""
+    and its refusal is `.recorded()`, so that failure stands.
+
+    Text typed faster than `max_cpm` since the server started the test (the typed characters could not have been
+    typed in the time that passed) is a failed attempt with the reason "too_fast" and its values, answered like
+    any other failed attempt, not a refusal that would leave the attempt unused."""
     if len(text) > TYPED_TEXT_MAX:
         raise InvalidInput(f"The text may have at most {TYPED_TEXT_MAX} characters.", field="text", rule="max_length")
     test, application = await access_typing_test(session, principal, test_id)
@@ -182,7 +202,11 @@ async def submit_typing_test(
         ).recorded()
     seconds = (now - test.started_at).total_seconds()
     cpm, accuracy_bp = score_typing(test.passage, text, seconds)
-    passed = cpm >= round_.min_typing_cpm and accuracy_bp >= round_.min_typing_accuracy * 100
+    too_fast = typed_too_fast(text, seconds, max_cpm)
+    if too_fast is not None:
+        cpm = too_fast["cpm"]
+        test.failure_code, test.failure_params = "too_fast", too_fast
+    passed = too_fast is None and cpm >= round_.min_typing_cpm and accuracy_bp >= round_.min_typing_accuracy * 100
     test.typed_chars, test.cpm, test.accuracy_bp, test.passed = len(text), cpm, accuracy_bp, passed
     if passed and application.status == S.TYPING:
         await _enter_training(

@@ -80,7 +80,7 @@ async def test_a_409_lists_its_rule_codes_and_extra_members(document) -> None:
 def _documented_conflict_rules() -> set[str]:
     found: set[str] = set()
     for api in ("gigplatform/accounts/api.py", "recruitment/api.py", "exams/api.py"):
-        for call in re.findall(r"conflict\(([^)]*)\)", (ROOT / api).read_text(), flags=re.S):
+        for call in re.findall(r"(?:conflict|item_rules)\(([^)]*)\)", (ROOT / api).read_text(), flags=re.S):
             found |= set(re.findall(r'"([a-z_]+)"', call))
     return found
 

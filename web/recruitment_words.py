@@ -54,17 +54,6 @@ ROUND_MESSAGES: dict[tuple[str, str], str] = {
     ("*", "timezone"): N_("Enter a date and time."),
 }
 
-MODULE_MESSAGES: dict[tuple[str, str], str] = {
-    ("title", "required"): N_("Enter a title."),
-    ("title", "length"): N_("The title needs 1 to 120 characters."),
-    ("body_markdown", "required"): N_("Write the module's content."),
-    ("body_markdown", "length"): N_("The content needs 1 to 100000 characters."),
-    ("min_reading_seconds", "required"): N_("Enter the minimum reading time."),
-    ("min_reading_seconds", "range"): N_("The minimum reading time is 0 to 7200 seconds."),
-    ("module_id", "exists"): N_("No such training module."),
-    ("*", "integer"): N_("Enter a whole number."),
-}
-
 APPLY_MESSAGES: dict[tuple[str, str], str] = {
     ("legal_name", "length"): N_("Enter your legal name as on your ID card (2 to 30 characters)."),
     ("legal_name", "format"): N_("The legal name may not contain digits or symbols."),
@@ -93,12 +82,6 @@ TYPING_MESSAGES: dict[tuple[str, str], str] = {
     ("text", "max_length"): N_("The text is too long."),
     ("test_id", "already_submitted"): N_("This typing test was already submitted."),
     ("test_id", "deadline"): N_("The time for this typing test is over; it counts as a failed attempt."),
-}
-
-TRAINING_MESSAGES: dict[tuple[str, str], str] = {
-    ("module_id", "not_started"): N_("Open the module and read it first."),
-    ("module_id", "min_reading_time"): N_("Keep reading: the minimum reading time has not passed yet."),
-    ("module_id", "exists"): N_("No such training module."),
 }
 
 WITHDRAW_MESSAGES: dict[tuple[str, str], str] = {

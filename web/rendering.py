@@ -83,7 +83,10 @@ def beijing(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """Jinja filter `bj`: an instant shown in Beijing time."""
     if value is None:
         return ""
-    return value.astimezone(BUSINESS_TZ).strftime(fmt)
+    try:
+        return value.astimezone(BUSINESS_TZ).strftime(fmt)
+    except OverflowError:  # a stored instant at the very edge of what a datetime holds: shown as stored (UTC)
+        return value.strftime(fmt)
 
 
 def beijing_input(value: datetime | None) -> str:
@@ -95,11 +98,11 @@ def parse_beijing(raw: str) -> datetime | None:
     """A `datetime-local` value read as Beijing time, as a UTC instant; None when it is not a date and time."""
     try:
         local = datetime.fromisoformat((raw or "").strip())
-    except ValueError:
+        if local.tzinfo is not None:
+            return local.astimezone(UTC)
+        return local.replace(tzinfo=BUSINESS_TZ).astimezone(UTC)
+    except (ValueError, OverflowError):  # not a date, or one past what a datetime holds in UTC
         return None
-    if local.tzinfo is not None:
-        return local.astimezone(UTC)
-    return local.replace(tzinfo=BUSINESS_TZ).astimezone(UTC)
 
 
 def duration(seconds: int) -> str:

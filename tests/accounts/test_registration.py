@@ -107,4 +107,4 @@ async def test_ordinary_names_with_spaces_are_kept(client, name) -> None:
     created = await register(client, "13800000001", role="seller", display_name=name, shop_name=name)
     tokens = await sign_in(client, created["login"])
     assert (await client.get("/api/me", headers=bearer(tokens))).json()["display_name"] == name
-    assert [s["name"] for s in (await client.get("/api/shops", headers=bearer(tokens))).json()] == [name]
+    assert [s["name"] for s in (await client.get("/api/shops", headers=bearer(tokens))).json()["items"]] == [name]

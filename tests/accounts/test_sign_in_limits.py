@@ -134,7 +134,7 @@ async def test_argon2_never_runs_on_the_event_loop(client, monkeypatch) -> None:
     await register(client, "13800000001", role="seller", shop_name="小白数码")
     tokens = await sign_in(client, "13800000001")
     await _login(client, "13800000001")
-    (shop,) = (await client.get("/api/shops", headers=bearer(tokens))).json()
+    (shop,) = (await client.get("/api/shops", headers=bearer(tokens))).json()["items"]
     member = {"login": "13800000002", "password": PASSWORD, "display_name": "小陈", "permission": "billing"}
     added = await client.post(f"/api/shops/{shop['id']}/members", json=member, headers=bearer(tokens))
     assert added.status_code == 201, added.text

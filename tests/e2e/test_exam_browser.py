@@ -137,6 +137,7 @@ def freelancer_at_exam(server: str, round_id: str, login: str, name: str, serial
                 "phone": login,
                 "is_student": False,
                 "tracks": ["pre_sales"],
+                "consent": True,
             },
         )
         assert application.status_code == 201, application.text

@@ -113,8 +113,11 @@ def test_freelancer_applies_types_trains_and_reaches_the_exam(
     expect(page.get_by_label("手机号", exact=True)).to_have_value(WORKER_LOGIN)
     page.get_by_label("否", exact=True).check()
     page.get_by_label("售前", exact=True).check()
+    page.locator('input[name="consent"]').check()
     page.get_by_role("button", name="提交报名").click()
     expect(page.locator("#e-id_number")).to_have_text("身份证号校验码有误，请核对号码。")
+    expect(id_input).to_have_value("")  # never shown again in the clear: retyped
+    expect(page.locator('input[name="consent"]')).to_be_checked()
     expect(id_input).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("真实姓名", exact=True)).to_have_value("陈晓云")
     expect(page.get_by_label("售前", exact=True)).to_be_checked()

@@ -177,6 +177,7 @@ def application_body(worker: Worker, **fields: Any) -> dict[str, Any]:
         "phone": "13912345678",
         "is_student": False,
         "tracks": ["pre_sales"],
+        "consent": True,
     }
     body.update(fields)
     return body

@@ -8,10 +8,14 @@ import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import select
+
 from gigplatform.accounts import service as accounts
 from gigplatform.accounts.models import Standing
+from recruitment import service as recruitment
 from tests.conftest import assert_problem, bearer, register, sign_in
 from tests.recruitment.conftest import (
+    application_body,
     applied,
     apply,
     concurrently,
@@ -93,7 +97,7 @@ async def test_only_worker_accounts_in_good_standing_apply(client, session, admi
     await register(client, "seller@example.com", role="seller", shop_name="小白数码旗舰店")
     seller = bearer(await sign_in(client, "seller@example.com"))
     body = {"legal_name": "李娜", "id_number": worker.id_number, "phone": "13912345678", "is_student": False}
-    body["tracks"] = ["pre_sales"]
+    body["tracks"], body["consent"] = ["pre_sales"], True
     url = f"/api/rounds/{round_['id']}/applications"
     assert_problem(await client.post(url, json=body, headers=seller), 403, "role", "role_required")
     assert_problem(await client.post(url, json=body, headers=admin), 403, "role", "role_required")
@@ -202,7 +206,13 @@ async def test_bad_applications_name_the_field_and_rule(client, make_round, work
     assert any(e["field"].startswith("tracks") for e in body["errors"]), body
     no_name = await client.post(
         f"/api/rounds/{round_['id']}/applications",
-        json={"id_number": worker.id_number, "phone": "13912345678", "is_student": False, "tracks": ["pre_sales"]},
+        json={
+            "id_number": worker.id_number,
+            "phone": "13912345678",
+            "is_student": False,
+            "tracks": ["pre_sales"],
+            "consent": True,
+        },
         headers=worker.headers,
     )
     assert_problem(no_name, 422, "legal_name", "required")
@@ -241,19 +251,20 @@ async def test_one_application_per_person_and_per_account_in_a_round(client, mak
     round_ = await make_round()
     first, second = await new_worker(), await new_worker()
     created = await applied(client, first, round_["id"])
-    # the same person again from the same account: the number is already in this round
-    assert_problem(await apply(client, first, round_["id"]), 409, "id_number", "duplicate")
+    # the same person again from the same account: the account's own application is named (issue 15: checked
+    # first, so "duplicate" is no longer this answer)
+    assert_problem(await apply(client, first, round_["id"]), 409, "round_id", "already_applied")
     # the same account with another number: the account is already in this round
     other_number = valid_id(date(1990, 6, 1), seq="777")
     assert_problem(await apply(client, first, round_["id"], id_number=other_number), 409, "round_id", "already_applied")
-    # the same person from another account
+    # the same person from another account: the one neutral refusal (issue 15), as for a number bound elsewhere
     response = await apply(client, second, round_["id"], id_number=first.id_number)
-    assert_problem(response, 409, "id_number", "duplicate")
+    assert_problem(response, 409, "id_number", "refused")
     assert first.id_number not in response.text
     assert (await client.get("/api/me/applications", headers=second.headers)).json()["items"] == []
     # withdrawing does not free the place for another try in the same round
     await client.post(f"/api/applications/{created['id']}/withdraw", json={}, headers=first.headers)
-    assert_problem(await apply(client, first, round_["id"]), 409, "id_number", "duplicate")
+    assert_problem(await apply(client, first, round_["id"]), 409, "round_id", "already_applied")
     assert len((await client.get("/api/me/applications", headers=first.headers)).json()["items"]) == 1
 
 
@@ -263,7 +274,7 @@ async def test_one_account_per_person_across_rounds(client, admin, make_round, n
     await applied(client, owner, rounds[0]["id"])
     # the verified person, from another account
     response = await apply(client, other, rounds[1]["id"], id_number=owner.id_number)
-    assert_problem(response, 409, "id_number", "another_account")
+    assert_problem(response, 409, "id_number", "refused")  # neutral (issue 15): was "another_account"
     # the verified account, as another person
     response = await apply(client, owner, rounds[1]["id"], id_number=valid_id(date(1990, 6, 1), seq="777"))
     assert_problem(response, 409, "id_number", "another_person")
@@ -296,6 +307,7 @@ async def test_one_account_sending_two_people_at_once_gets_one_application(clien
             "phone": "13912345678",
             "is_student": False,
             "tracks": ["pre_sales"],
+            "consent": True,
         },
         {
             "legal_name": "李娜",
@@ -303,9 +315,40 @@ async def test_one_account_sending_two_people_at_once_gets_one_application(clien
             "phone": "13912345678",
             "is_student": False,
             "tracks": ["pre_sales"],
+            "consent": True,
         },
     ]
     responses = await concurrently(client, *(("POST", url, {"json": b, "headers": worker.headers}) for b in bodies))
     assert sorted(r.status_code for r in responses) == [201, 409]
     loser = next(r for r in responses if r.status_code == 409).json()
-    assert loser["errors"][0]["rule"] in ("already_applied", "duplicate")
+    assert loser["errors"][0]["rule"] in ("already_applied", "refused")
+
+
+# --- issue 15: consent before the ID number is collected, and one neutral refusal -----------------------------------
+
+
+async def test_consent_is_required_and_its_time_recorded(client, clock, session, make_round, worker) -> None:
+    round_ = await make_round()
+    for consent in (False, None):
+        body = application_body(worker, consent=consent)
+        if consent is None:
+            del body["consent"]
+        response = await client.post(f"/api/rounds/{round_['id']}/applications", json=body, headers=worker.headers)
+        assert_problem(response, 422, "consent")
+        assert worker.id_number not in response.text
+    assert (await client.get("/api/me/applications", headers=worker.headers)).json()["items"] == []
+    created = await applied(client, worker, round_["id"])
+    given = await session.scalar(select(recruitment.Application.consent_given_at))
+    assert created["status"] == "typing" and given == clock.now()
+
+
+async def test_another_account_and_already_applied_get_the_same_neutral_refusal(client, make_round, new_worker) -> None:
+    rounds = [await make_round(title=f"第{n}轮") for n in range(2)]
+    owner, other = await new_worker(), await new_worker()
+    await applied(client, owner, rounds[0]["id"])
+    applied_here = (await apply(client, other, rounds[0]["id"], id_number=owner.id_number)).json()
+    bound_elsewhere = (await apply(client, other, rounds[1]["id"], id_number=owner.id_number)).json()
+    for body in (applied_here, bound_elsewhere):
+        del body["instance"]
+    assert applied_here == bound_elsewhere and applied_here["status"] == 409
+    assert [(e["field"], e["rule"]) for e in applied_here["errors"]] == [("id_number", "refused")]

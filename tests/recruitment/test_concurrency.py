@@ -119,9 +119,9 @@ async def test_completing_the_last_two_modules_at_once_unlocks_the_exam_once(
     first, second = await make_module(min_reading_seconds=10), await make_module(min_reading_seconds=10)
     round_ = await make_round(training_module_ids=[first["id"], second["id"]])
     application = await applied(client, worker, round_["id"])
-    for module in (first, second):
+    for module in (first, second):  # read one after the other: reading time counts once (issue 15)
         await client.get(f"/api/training/modules/{module['id']}", headers=worker.headers)
-    clock.advance(seconds=10)
+        clock.advance(seconds=10)
     assert (await pass_typing(client, clock, worker, application["id"]))["application_status"] == "training"
     responses = await concurrently(
         client,
@@ -152,3 +152,16 @@ async def test_one_person_on_two_accounts_at_once_is_verified_on_one(client, mak
         statuses += [a["status"] for a in (await client.get("/api/me/applications", headers=w.headers)).json()["items"]]
     assert statuses.count("typing") == 1, statuses
     assert set(statuses) <= {"typing", "screening_failed"}, statuses
+
+
+async def test_two_modules_opened_at_once_run_one_reading_clock(client, clock, make_round, make_module, worker) -> None:
+    first, second = await make_module(min_reading_seconds=10), await make_module(min_reading_seconds=10)
+    round_ = await make_round(training_module_ids=[first["id"], second["id"]])
+    await applied(client, worker, round_["id"])
+    responses = await concurrently(
+        client, *(("GET", f"/api/training/modules/{m['id']}", {"headers": worker.headers}) for m in (first, second))
+    )
+    assert [r.status_code for r in responses] == [200, 200], [r.text for r in responses]
+    clock.advance(seconds=10)
+    listed = (await client.get("/api/training/modules", headers=worker.headers)).json()["items"]
+    assert sorted(m["seconds_left"] for m in listed) == [0, 10]  # one of them read, not both

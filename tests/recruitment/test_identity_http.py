@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from stdnum.cn import ric
 
 from recruitment import jobs as recruitment_jobs
@@ -25,7 +26,7 @@ TIMEOUT = 0.3
 
 class FakeVerifier:
     """A verification service whose next answers the test scripts: ("match", bool) | ("status", code) |
-    ("hang",) | ("garbage",). When the script runs out it repeats the last answer."""
+    ("hang",) | ("garbage",) | ("echo",). When the script runs out it repeats the last answer."""
 
     def __init__(self) -> None:
         self.script: list[tuple[Any, ...]] = [("match", True)]
@@ -47,6 +48,9 @@ class FakeVerifier:
                     self._reply(step[1], b'{"error": "unavailable"}')
                 elif step[0] == "garbage":
                     self._reply(200, b"<html>maintenance</html>")
+                elif step[0] == "echo":  # a careless service: its reason repeats the number it was sent
+                    reason = f"号码 {body['id_number']} 与姓名 {body['name']} 不一致"
+                    self._reply(200, json.dumps({"match": False, "code": "NAME_MISMATCH", "reason": reason}).encode())
                 else:
                     self._reply(
                         200, json.dumps({"match": step[1], "reason": "" if step[1] else "姓名与号码不一致"}).encode()
@@ -186,6 +190,7 @@ def application_body(number: str | None = None) -> dict[str, Any]:
         "phone": "13912345678",
         "is_student": True,
         "tracks": ["pre_sales"],
+        "consent": True,
     }
 
 
@@ -209,6 +214,29 @@ async def test_no_match_fails_screening_with_the_reason(client, setup, verifier)
     assert [e["to_status"] for e in detail["timeline"]] == ["submitted", "identity_pending", "screening_failed"]
 
 
+async def test_a_reason_echoing_the_number_is_kept_as_a_code_and_a_masked_text(
+    client, setup, verifier, session
+) -> None:
+    verifier.script = [("echo",)]
+    number = resident().number
+    response = await client.post(
+        f"/api/rounds/{setup['round']}/applications", headers=setup["worker"], json=application_body()
+    )
+    body = response.json()
+    assert body["status"] == "screening_failed" and "与姓名 李娜 不一致" in body["status_reason"]
+    assert body["status_reason_params"]["provider_code"] == "name_mismatch"
+    assert "*" * 17 in body["status_reason"]
+    seen = [
+        response.text,
+        (await client.get(f"/api/applications/{body['id']}", headers=setup["worker"])).text,
+        (await client.get(f"/api/admin/rounds/{setup['round']}/applications.csv", headers=setup["admin"])).text,
+    ]
+    for table in ("applications", "application_events"):
+        seen += [str(row) for row in (await session.execute(text(f"SELECT * FROM {table}"))).all()]
+    for where in seen:
+        assert number not in where and number[6:14] not in where, where
+
+
 async def test_down_then_back_the_application_waits_and_the_job_finishes_it(
     client, setup, verifier, job_state, clock
 ) -> None:
@@ -226,8 +254,8 @@ async def test_down_then_back_the_application_waits_and_the_job_finishes_it(
             f"/api/rounds/{setup['round']}/applications", headers=setup["worker"], json=application_body()
         ),
         409,
-        "id_number",
-        "duplicate",
+        "round_id",
+        "already_applied",  # the account's own application is named first (issue 15; was id_number/duplicate)
     )
 
     # not yet due: the job leaves it alone

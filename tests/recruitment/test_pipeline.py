@@ -87,7 +87,7 @@ async def test_an_admin_passes_applications_waiting_for_the_identity_service(
         assert (await read_application(client, admin, application_id))["status"] == "identity_pending"
     # the person is now bound to this account
     response = await apply(client, twin, third_round["id"], id_number=worker.id_number)
-    assert_problem(response, 409, "id_number", "another_account")
+    assert_problem(response, 409, "id_number", "refused")  # neutral to the applicant (issue 15)
 
 
 async def test_the_quota_caps_certification_and_the_waitlist_moves_up_in_order(

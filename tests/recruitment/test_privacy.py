@@ -5,15 +5,21 @@ pipeline, not in the CSV export, not in the logs (down to SQL at DEBUG), and not
 from __future__ import annotations
 
 import logging
-from datetime import date
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import text
+from stdnum import numdb
+from stdnum.cn import ric
 
+from gigplatform.clock import BUSINESS_TZ
 from tests.recruitment.conftest import (
     Worker,
     advance,
     applied,
     apply,
+    parse_time,
     start_typing,
     submit_typing,
     valid_id,
@@ -76,3 +82,76 @@ async def test_a_full_walk_never_shows_the_id_number(
 
     rows = (await session.execute(text("SELECT * FROM applications"))).all()
     assert rows and all(number not in str(value) for row in rows for value in row)
+
+
+# --- a database dump without the field key -------------------------------------------------------------------------
+
+ENOUGH = 1_000  # more candidate numbers than this per person and the dump gives no one away
+
+
+def _region_codes() -> list[str]:
+    """Every six-digit region code python-stdnum knows (the attacker's best list)."""
+
+    def walk(parts, prefix: str = "") -> list[str]:
+        codes: list[str] = []
+        for _length, low, high, _props, children in parts:
+            for value in range(int(low), int(high) + 1):
+                code = prefix + str(value).zfill(len(low))
+                codes += walk(children, code) if children else [code]
+        return codes
+
+    return [c for c in walk(numdb.get("cn/loc").prefixes) if len(c) == 6]
+
+
+def _birth_dates(row: dict[str, Any]) -> list[date]:
+    """The birth dates a row allows: its own birth date if it keeps one; else a year's window from the age on the
+    day of applying; else every day of a lifetime."""
+    for value in row.values():
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return [value]
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return [date.fromisoformat(value)]
+    created = row["created_at"]
+    created = parse_time(created) if isinstance(created, str) else created
+    applied_on = (created if created.tzinfo else created.replace(tzinfo=UTC)).astimezone(BUSINESS_TZ).date()
+    age = row.get("age_at_application")
+    if age is None:
+        return [applied_on - timedelta(days=n) for n in range(365 * 100)]
+    latest = applied_on.replace(year=applied_on.year - int(age))
+    return [latest - timedelta(days=n) for n in range(366)]
+
+
+def _candidates(row: dict[str, Any], regions: list[str]) -> int:
+    """How many valid numbers (GB 11643 check digit) agree with everything the row shows in plain text, counted up to
+    just past ENOUGH."""
+    shown = [v for v in row.values() if isinstance(v, str) and re.fullmatch(r"[0-9X*]{18}", v)]
+    pattern = re.compile(shown[0].replace("*", ".")) if shown else None
+    count = 0
+    for region in regions:
+        if shown and not re.fullmatch(shown[0][:6].replace("*", "."), region):
+            continue
+        for born in _birth_dates(row):
+            for seq in range(1000):
+                body = f"{region}{born:%Y%m%d}{seq:03d}"
+                number = body + ric.calc_check_digit(body + "0")
+                if pattern is None or pattern.fullmatch(number):
+                    count += 1
+                    if count > ENOUGH:
+                        return count
+    return count
+
+
+async def test_a_dump_without_the_field_key_does_not_rebuild_any_id_number(
+    client, clock, session, make_round, new_worker
+) -> None:
+    round_ = await make_round(min_age=16)
+    births = [date(2001, 7, 9), date(1990, 2, 28), date(1984, 12, 31), date(2008, 1, 1)]
+    workers = [await new_worker(birth=birth) for birth in births]
+    for worker in workers:
+        await applied(client, worker, round_["id"])
+    result = await session.execute(text("SELECT * FROM applications"))
+    rows = [dict(row._mapping) for row in result.all()]  # every column of every row, as stored
+    assert len(rows) == len(workers)
+    regions = _region_codes()
+    for row in rows:
+        assert _candidates(row, regions) > ENOUGH, row

@@ -121,6 +121,10 @@ BAD_PAGES = [
     ({"limit": 501}, "limit", "range"),
     ({"offset": -1}, "offset", "range"),
     ({"limit": "many"}, "limit", None),
+    # issue 15: past any database's integer (a 500 on PostgreSQL before)
+    ({"offset": "9223372036854775808"}, "offset", "range"),
+    ({"offset": 1_000_001}, "offset", "range"),
+    ({"limit": "9223372036854775808"}, "limit", "range"),
 ]
 
 

@@ -290,3 +290,28 @@ async def test_a_draft_round_is_the_admins_alone(client, admin, make_round, work
     opened = await make_round()
     shown = await client.get(f"/api/rounds/{opened['id']}", headers=worker.headers)
     assert shown.status_code == 200 and shown.json()["id"] == opened["id"]
+
+
+# --- issue 15: dates in a sane range, and no stored round breaks the list ------------------------------------------
+
+OUT_OF_RANGE = [
+    ("closes_at", "9999-12-31T23:59:59-14:00"),  # past what a datetime holds in UTC
+    ("opens_at", "0001-01-01T00:00:00+14:00"),
+    ("opens_at", "2019-12-31T23:59:59+00:00"),
+    ("closes_at", None),  # two years and a day ahead, filled in below
+]
+
+
+async def test_round_dates_outside_2020_to_two_years_ahead_are_refused(client, admin, clock, make_round) -> None:
+    for name, value in OUT_OF_RANGE:
+        value = value or iso(clock.now() + timedelta(days=2 * 365 + 1))
+        response = await client.post("/api/admin/rounds", json=round_body(clock, **{name: value}), headers=admin)
+        body = assert_problem(response, 422, name, "range")
+        assert "2020-01-01" in body["errors"][0]["message"]
+    assert (await client.get("/api/admin/rounds", headers=admin)).json()["items"] == []
+    edge = round_body(clock, closes_at=iso(clock.now() + timedelta(days=2 * 365)))
+    assert (await client.post("/api/admin/rounds", json=edge, headers=admin)).status_code == 201
+    draft = await make_round(opened=False)
+    url = f"/api/admin/rounds/{draft['id']}"
+    patched = await client.patch(url, json={"closes_at": "9999-12-31T23:59:59-14:00"}, headers=admin)
+    assert_problem(patched, 422, "closes_at", "range")

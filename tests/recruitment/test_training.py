@@ -212,3 +212,49 @@ async def test_the_list_shows_only_modules_of_applications_still_in_the_pipeline
     await client.post(f"/api/admin/applications/{one['id']}/reject", json={"reason": "名额已满"}, headers=admin)
     listed = (await client.get("/api/training/modules", headers=worker.headers)).json()["items"]
     assert [m["id"] for m in listed] == [extra["id"], shared["id"]]  # the remaining round's order
+
+
+# --- issue 15: reading time is counted once, one module at a time ---------------------------------------------------
+
+
+async def test_modules_opened_in_many_tabs_read_one_at_a_time(client, clock, make_round, make_module, worker) -> None:
+    modules = [await make_module(title=f"第{n}课", min_reading_seconds=60) for n in range(3)]
+    application_id = await _in_training(client, clock, make_round, worker, [m["id"] for m in modules])
+    for module in modules:  # every module opened in its own tab at once
+        await client.get(f"/api/training/modules/{module['id']}", headers=worker.headers)
+    clock.advance(seconds=60)
+    listed = {
+        m["id"]: m["seconds_left"]
+        for m in (await client.get("/api/training/modules", headers=worker.headers)).json()["items"]
+    }
+    assert listed == {modules[0]["id"]: 60, modules[1]["id"]: 60, modules[2]["id"]: 0}  # only the last tab read
+    for module in modules[:2]:
+        url = f"/api/training/modules/{module['id']}/complete"
+        assert_problem(await client.post(url, headers=worker.headers), 422, "module_id", "min_reading_time")
+    assert (
+        await client.post(f"/api/training/modules/{modules[2]['id']}/complete", headers=worker.headers)
+    ).status_code == 200
+    assert (await read_application(client, worker.headers, application_id))["status"] == "training"
+
+
+async def test_switching_back_and_forth_keeps_the_time_read(client, clock, make_round, make_module, worker) -> None:
+    first = await make_module(min_reading_seconds=60)
+    second = await make_module(min_reading_seconds=30)
+    application_id = await _in_training(client, clock, make_round, worker, [first["id"], second["id"]])
+
+    async def open_(module) -> dict:
+        return (await client.get(f"/api/training/modules/{module['id']}", headers=worker.headers)).json()
+
+    await open_(first)
+    clock.advance(seconds=40)  # 40 s on the first
+    assert (await open_(second))["seconds_left"] == 30  # switching pauses the first
+    clock.advance(seconds=30)  # 30 s on the second
+    assert (await open_(first))["seconds_left"] == 20  # back: the first's 40 s are kept, its clock resumes
+    clock.advance(seconds=19)
+    complete_first = f"/api/training/modules/{first['id']}/complete"
+    assert_problem(await client.post(complete_first, headers=worker.headers), 422, "module_id", "min_reading_time")
+    clock.advance(seconds=1)
+    assert (await client.post(complete_first, headers=worker.headers)).status_code == 200
+    # the second read its 30 s before the switch back: it completes without reading again
+    done = await client.post(f"/api/training/modules/{second['id']}/complete", headers=worker.headers)
+    assert done.json()["applications_unlocked"] == [application_id]

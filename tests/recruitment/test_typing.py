@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from recruitment.passages import PASSAGES
 from recruitment.service import score_typing
-from tests.conftest import assert_problem
+from tests.conftest import assert_problem, make_settings
 from tests.recruitment.conftest import (
     applied,
     compact,
@@ -220,3 +222,56 @@ async def test_a_last_test_submitted_after_withdrawing_counts_and_leaves_the_app
     after = await read_application(client, worker.headers, application["id"])
     assert (after["status"], after["typing_attempts_left"]) == ("withdrawn", 0)
     assert_problem(await submit_typing(client, worker, test["test_id"], test["passage"]), 409, "test_id")
+
+
+# --- issue 15: speeds no person reaches -----------------------------------------------------------------------------
+
+
+async def test_text_sent_faster_than_the_cap_is_a_failed_attempt_with_its_reason(
+    client, clock, make_round, new_worker
+) -> None:
+    round_ = await make_round(typing_attempts=2)
+    worker = await new_worker()
+    application = await applied(client, worker, round_["id"])
+    test = await start_typing(client, worker, application["id"])
+    length = len(compact(test["passage"]))
+    least = length * 60 / 300  # seconds the passage takes at the default cap of 300 a minute
+    clock.advance(seconds=least - 1)
+    response = await submit_typing(client, worker, test["test_id"], test["passage"])
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["passed"] is False and result["accuracy"] == 100.0 and result["attempts_left"] == 1
+    assert result["failure_code"] == "too_fast"
+    assert result["failure_params"]["max_cpm"] == 300 and result["failure_params"]["cpm"] > 300
+    assert result["application_status"] == "typing"
+    # a second submission of the same test is not scored again; a fresh one at exactly the cap passes
+    assert (await submit_typing(client, worker, test["test_id"], test["passage"])).status_code == 409
+    test = await start_typing(client, worker, application["id"])
+    clock.advance(seconds=len(compact(test["passage"])) * 60 / 300)
+    result = (await submit_typing(client, worker, test["test_id"], test["passage"])).json()
+    assert result["passed"] is True and "failure_code" not in result, result
+
+
+async def test_the_last_attempt_sent_at_once_rejects_the_application(client, clock, make_round, new_worker) -> None:
+    round_ = await make_round(typing_attempts=1)
+    worker = await new_worker()
+    application = await applied(client, worker, round_["id"])
+    test = await start_typing(client, worker, application["id"])
+    clock.advance(seconds=0.01)  # the whole passage in a hundredth of a second
+    result = (await submit_typing(client, worker, test["test_id"], test["passage"])).json()
+    assert (result["passed"], result["failure_code"], result["application_status"]) == (False, "too_fast", "rejected")
+
+
+class TestTheCapIsASetting:
+    @pytest.fixture
+    def settings(self, database_url, tmp_path):
+        return make_settings(database_url, tmp_path, typing_max_cpm=150)
+
+    async def test_a_lower_cap_fails_a_speed_the_default_allows(self, client, clock, make_round, new_worker) -> None:
+        round_ = await make_round()
+        worker = await new_worker()
+        application = await applied(client, worker, round_["id"])
+        test = await start_typing(client, worker, application["id"])
+        clock.advance(seconds=len(compact(test["passage"])) * 60 / 200)  # 200 a minute: over a cap of 150
+        result = (await submit_typing(client, worker, test["test_id"], test["passage"])).json()
+        assert (result["passed"], result["failure_params"]["max_cpm"]) == (False, 150)

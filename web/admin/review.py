@@ -12,7 +12,6 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from gigplatform.clock import business_today
 from gigplatform.db import DbSession
 from gigplatform.errors import InvalidInput, NotFound
 from gigplatform.security import CurrentPrincipal, Kit, Principal
@@ -23,6 +22,7 @@ from web.recruitment_words import BULK_MESSAGES, BULK_RULES, FILTER_MESSAGES, SO
 from web.rendering import ListQuery, form_errors, page
 
 REVIEW_PAGE_SIZE = 20
+LAST_PAGE = recruitment.OFFSET_MAX // REVIEW_PAGE_SIZE + 1
 
 
 @dataclass(frozen=True)
@@ -77,13 +77,12 @@ async def _review_page(
         status = 422
     by_status = await recruitment.count_by_status(db_session, round_id)
     counts = {"": sum(by_status.values()), **{value: by_status.get(value, 0) for value in STATUSES}}
-    today = business_today(kit.clock)
     return page(
         "admin/review.html",
         request,
         status,
         round=round_,
-        rows=[(a, recruitment.age_on(a.birth_date, today)) for a in rows],
+        rows=[(a, a.age_at_application, recruitment.shown_id_number(kit.cipher, a)) for a in rows],
         total=total,
         pages=max(1, math.ceil(total / REVIEW_PAGE_SIZE)),
         q=query,
@@ -101,7 +100,8 @@ async def _review_page(
 def _review_query(
     status: str | None, track: str | None, student: str | None, sort: str | None, page_: int
 ) -> ReviewQuery:
-    return ReviewQuery(status or "", track or "", student or "", sort or "", max(1, page_))
+    # a page number past the last possible one (a hand-typed 99999999999999999999) is clamped, not an error
+    return ReviewQuery(status or "", track or "", student or "", sort or "", min(max(1, page_), LAST_PAGE))
 
 
 @get("/admin/rounds/{round_id:uuid}/applications", operation_id="page_admin_review")
@@ -176,7 +176,7 @@ async def admin_export(
     sort: FromQuery[str | None] = None,
 ) -> Response[Any]:
     filters = _review_query(status, track, student, sort, 1).service_filter()
-    body = await recruitment.export_csv(db_session, kit.clock, round_id, filters)
+    body = await recruitment.export_csv(db_session, kit.cipher, round_id, filters)
     return Response(
         body,
         media_type="text/csv; charset=utf-8",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import msgspec
 from litestar import Request, Response, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, FromQuery
@@ -13,9 +14,8 @@ from litestar.response import Redirect, Template
 from gigplatform.db import DbSession
 from gigplatform.security import Kit
 from recruitment import service as recruitment
-from web.forms import form_page
-from web.i18n import _
-from web.recruitment_words import MODULE_MESSAGES, NOTICES
+from web.forms import form_page, read_form
+from web.recruitment_words import NOTICES
 from web.rendering import general_errors, notice, page
 
 MODULE_FIELDS = ("title", "body_markdown", "min_reading_seconds", "active")
@@ -53,29 +53,21 @@ def _module_editor(
     )
 
 
-def _read_module_form(form: FormMultiDict) -> tuple[recruitment.ModuleInput, dict[str, Any], dict[str, str]]:
-    """(the service's input, the values to show again, a reading time that is not a whole number). The active box
-    is read as ticked or not (unticking deactivates), which is why this form is not read by `read_form`."""
-    values = {
+def _module_values(form: FormMultiDict) -> dict[str, Any]:
+    """What the editor shows again after a preview or a refusal."""
+    return {
         "title": form.get("title", ""),
         "body_markdown": form.get("body_markdown", ""),
         "min_reading_seconds": (form.get("min_reading_seconds") or "").strip(),
         "active": form.get("active") == "1",
     }
-    problems: dict[str, str] = {}
-    seconds: int | None = None
-    if values["min_reading_seconds"]:
-        try:
-            seconds = int(values["min_reading_seconds"])
-        except ValueError:
-            problems["min_reading_seconds"] = _(MODULE_MESSAGES[("*", "integer")])
-    data = recruitment.ModuleInput(
-        title=values["title"],
-        body_markdown=values["body_markdown"],
-        min_reading_seconds=seconds,
-        active=values["active"],
-    )
-    return data, values, problems
+
+
+def _read_module_form(form: FormMultiDict) -> recruitment.ModuleInput:
+    """The editor's form as the verb's input, through the API's `ModuleIn` (its limits written once there). The
+    active box is given explicitly: unticked means deactivate, not "keep the default"."""
+    posted = read_form(form, recruitment.ModuleIn, active=form.get("active") == "1")
+    return recruitment.ModuleInput(**msgspec.structs.asdict(posted))
 
 
 async def _save_module(
@@ -83,14 +75,12 @@ async def _save_module(
 ) -> Response[Any]:
     module = None if module_id is None else await recruitment.access_module(db_session, module_id, active_only=False)
     form = await request.form()
-    data, values, problems = _read_module_form(form)
-    if form.get("action") == "preview" or problems:
-        preview = recruitment.render_markdown(values["body_markdown"])
-        return _module_editor(
-            request, module, values, errors=problems, preview=preview, status=422 if problems else 200
-        )
+    values = _module_values(form)
+    if form.get("action") == "preview":
+        return _module_editor(request, module, values, preview=recruitment.render_markdown(values["body_markdown"]))
 
     async def save() -> tuple[recruitment.TrainingModule, str]:
+        data = _read_module_form(form)
         if module_id is None:
             return await recruitment.create_module(db_session, kit.clock, data), "module_created"
         return await recruitment.update_module(db_session, kit.clock, module_id, data), "module_saved"
@@ -106,7 +96,6 @@ async def _save_module(
         save,
         done=lambda saved: Redirect(path=f"/admin/training/{saved[0].id}?notice_code={saved[1]}"),
         again=again,
-        messages=MODULE_MESSAGES,
     )
 
 

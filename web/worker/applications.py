@@ -22,14 +22,14 @@ from gigplatform.db import DbSession, unit_of_work
 from gigplatform.security import CurrentPrincipal, Kit, Principal
 from recruitment import service as recruitment
 from web.audience import page_router
-from web.forms import form_page, read_form
+from web.forms import CHECKED, form_page, read_form
 from web.i18n import _
 from web.recruitment_words import APPLY_MESSAGES, NOTICES, WITHDRAW_MESSAGES, reason_text
 from web.rendering import general_errors, notice, page
 
 S = recruitment.ApplicationStatus
 EXAM_VISIBLE = {"exam", "certified", "waitlisted", "rejected"}  # statuses whose page shows the exam section
-APPLY_FIELDS = ("legal_name", "id_number", "phone", "is_student", "tracks")
+APPLY_FIELDS = ("legal_name", "id_number", "phone", "is_student", "tracks", "consent")
 
 
 @get("/rounds", operation_id="page_rounds")
@@ -43,6 +43,12 @@ async def open_rounds(
         mine = {r.id: a for a, r in await recruitment.my_applications(db_session, principal)}
     counts = {k: len(v) for k, v in modules.items()}
     return page("worker/rounds.html", request, rounds=rounds, module_counts=counts, mine=mine)
+
+
+def _masked_typed(raw: str) -> str:
+    """What the applicant typed as the ID number, shown again masked like every stored number is."""
+    typed = "".join((raw or "").split())
+    return typed[:4] + "*" * (len(typed) - 8) + typed[-4:] if len(typed) > 8 else "*" * len(typed)
 
 
 async def _apply_form(
@@ -98,27 +104,24 @@ async def apply_submit(
 ) -> Response[Any]:
     round_ = await recruitment.access_round(db_session, principal, round_id)
     form = await request.form()
+    # What the form shows again after a refusal: the ID number only masked (the applicant retypes it).
     values: dict[str, Any] = {
         "legal_name": form.get("legal_name", ""),
-        "id_number": form.get("id_number", ""),
+        "id_number_typed": _masked_typed(form.get("id_number", "")),
         "phone": form.get("phone", ""),
         "is_student": form.get("is_student", ""),
         "tracks": [t for t in form.getall("tracks", []) if t],
+        "consent": form.get("consent", "") in CHECKED,
     }
     if values["is_student"] not in ("yes", "no"):  # a yes/no choice, not a checkbox: `read_form` cannot tell
         problems = {"is_student": _(APPLY_MESSAGES[("is_student", "required")])}
         return await _apply_form(request, db_session, kit, round_, values, problems, 422)
-    data = recruitment.ApplicationInput(
-        legal_name=values["legal_name"],
-        id_number=values["id_number"],
-        phone=values["phone"],
-        is_student=values["is_student"] == "yes",
-        tracks=values["tracks"],
-    )
     state = request.app.state
 
     async def apply() -> recruitment.Application:
         """Two units of work with the identity provider asked in between, outside any transaction."""
+        posted = read_form(form, recruitment.ApplicationIn, is_student=values["is_student"] == "yes")
+        data = recruitment.ApplicationInput.of(posted)
         async with unit_of_work(state.sessionmaker) as session:
             check = await recruitment.submit_application(session, kit.clock, kit.cipher, principal, round_id, data)
         answer = await recruitment.ask_identity_provider(state.identity_provider, check)
@@ -167,6 +170,7 @@ async def application_page(
         request,
         status,
         application=application,
+        id_number_masked=recruitment.shown_id_number(kit.cipher, application),
         round=round_,
         events=events,
         own=own,

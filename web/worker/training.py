@@ -14,7 +14,7 @@ from gigplatform.db import DbSession
 from gigplatform.security import CurrentPrincipal, Kit, Principal
 from recruitment import service as recruitment
 from web.forms import form_page
-from web.recruitment_words import NOTICES, TRAINING_MESSAGES
+from web.recruitment_words import NOTICES
 from web.rendering import notice, page
 
 
@@ -98,7 +98,6 @@ async def training_complete(
         lambda: recruitment.complete_module(db_session, kit.clock, principal, module_id),
         done=lambda completed: _after_completing(completed[1]),
         again=lambda errors, status: _reader(request, db_session, kit, principal, module_id, errors, status),
-        messages=TRAINING_MESSAGES,
     )
 
 

@@ -135,7 +135,9 @@ async def typing_submit(
         (the late one's failed attempt is recorded, so it is answered here and committed)."""
         data = read_form({"text": text}, recruitment.TypingSubmitIn)
         try:
-            await recruitment.submit_typing_test(db_session, kit.clock, principal, test_id, data.text)
+            await recruitment.submit_typing_test(
+                db_session, kit.clock, principal, test_id, data.text, kit.settings.typing_max_cpm
+            )
         except DomainError as exc:
             rules = {(e.field, e.rule) for e in exc.errors}
             if ("test_id", "deadline") in rules:

@@ -1,7 +1,7 @@
 """the in-app inbox, password-reset tokens, and failed sign-ins counted in one row per login
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 02:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import gigplatform.db
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
