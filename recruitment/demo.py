@@ -2,7 +2,7 @@
 applicants at several stages of the pipeline. Built only through the recruitment services, on a clock that starts
 two hours ago and moves forward, so reading times and typing speeds are honoured as they would be live.
 
-The loader is an edge: the services never commit, so it commits what it made, once, at the end. The demo's
+`gigplatform.demo` runs this inside one unit of work, which commits what it made once, at the end. The demo's
 identity provider is the local one (no network), so its answer is recorded in the same transaction.
 """
 
@@ -173,5 +173,4 @@ async def load(session: AsyncSession, kit: SecurityKit, admin: Principal, worker
                     await recruitment.open_module(session, clock, worker, module.id)
                     clock.advance(seconds=module.min_reading_seconds + 30)
                     await recruitment.complete_module(session, clock, worker, module.id)
-    await session.commit()
     return True

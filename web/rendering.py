@@ -17,8 +17,8 @@ from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
 from gigplatform.clock import BUSINESS_TZ
-from gigplatform.errors import DomainError, FieldError, PermissionDenied
-from gigplatform.security import Principal, current_principal
+from gigplatform.errors import DomainError, FieldError
+from gigplatform.security import current_principal
 from web import i18n
 from web.i18n import _
 
@@ -116,22 +116,6 @@ def duration(seconds: int) -> str:
 
 
 FILTERS = {"bj": beijing, "bj_input": beijing_input, "duration": duration}
-
-
-def admin_visitor(request: Request[Any, Any, Any]) -> Principal | None:
-    """The signed-in admin; None for a visitor (sign in first); 403 for every other role, as the API's guard."""
-    principal = current_principal(request)
-    if principal is not None and principal.role != "admin":
-        raise PermissionDenied("This page is for admins.", field="role", rule="role_required")
-    return principal
-
-
-def worker_visitor(request: Request[Any, Any, Any]) -> Principal | None:
-    """The signed-in freelancer; None for a visitor; 403 for every other role."""
-    principal = current_principal(request)
-    if principal is not None and principal.role != "worker":
-        raise PermissionDenied("This page is for freelancers.", field="role", rule="role_required")
-    return principal
 
 
 def error_status(exc: DomainError) -> int:
