@@ -93,3 +93,34 @@ async def test_the_application_page_shows_each_status_on_its_stepper(
     for state in set(states):
         assert words[state] in STEPPER.search(page.text).group(0)
     assert ('aria-current="step"' in page.text) == ("current" in states)
+
+
+async def test_after_certification_the_training_modules_stay_readable(client, session, kit, clock) -> None:
+    admin = await make_admin(session, kit)
+    round_, module_ids = await open_round_with_modules(session, kit, admin, clock, modules=2)
+    await register(client, WORKER)
+    await sign_in_page(client, WORKER)
+    application_id = new_location_id(await apply_through_page(client, round_.id), "/applications/")
+    await _advance(session, kit, admin, application_id, 3)  # typing -> training -> exam -> certified
+    assert (await recruitment.application_by_id(session, application_id)).status == S.CERTIFIED
+
+    training = await client.get("/training")
+    assert training.status_code == 200
+    for module_id in module_ids:
+        assert f'href="/training/{module_id}"' in training.text
+    assert "第1课 平台规则" in training.text and "培训课程保留在这里" in training.text
+    assert "即可解锁考试" not in training.text  # nothing left to unlock
+    reader = await client.get(f"/training/{module_ids[0]}")
+    assert reader.status_code == 200 and "<h1>第1课</h1>" in reader.text and "要点一" in reader.text
+
+
+async def test_a_rejected_applicant_has_no_training_left_to_read(client, session, kit, clock) -> None:
+    admin = await make_admin(session, kit)
+    round_, module_ids = await open_round_with_modules(session, kit, admin, clock, modules=1)
+    await register(client, WORKER)
+    await sign_in_page(client, WORKER)
+    application_id = new_location_id(await apply_through_page(client, round_.id), "/applications/")
+    await recruitment.reject_application(session, kit.clock, admin, application_id, "资料不全")
+    await session.commit()
+    training = await client.get("/training")
+    assert f'href="/training/{module_ids[0]}"' not in training.text and "培训课程保留在这里" not in training.text
