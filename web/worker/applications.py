@@ -23,13 +23,39 @@ from gigplatform.security import CurrentPrincipal, Kit, Principal
 from recruitment import service as recruitment
 from web.audience import page_router
 from web.forms import CHECKED, form_page, read_form
-from web.i18n import _
+from web.i18n import N_, _
 from web.recruitment_words import APPLY_MESSAGES, NOTICES, WITHDRAW_MESSAGES, reason_text
 from web.rendering import general_errors, notice, page
 
 S = recruitment.ApplicationStatus
+# The stepper's steps, each with the statuses that stand on it (a waitlisted applicant passed and waits for a place).
+STEPS: tuple[tuple[str, frozenset[recruitment.ApplicationStatus]], ...] = (
+    (N_("Real-name check"), frozenset({S.SUBMITTED, S.IDENTITY_PENDING})),
+    (N_("Typing test"), frozenset({S.TYPING})),
+    (N_("Training"), frozenset({S.TRAINING})),
+    (N_("Exam"), frozenset({S.EXAM})),
+    (N_("Certified"), frozenset({S.WAITLISTED, S.CERTIFIED})),
+)
+STOPPED = frozenset({S.SCREENING_FAILED, S.REJECTED, S.WITHDRAWN})
 EXAM_VISIBLE = {"exam", "certified", "waitlisted", "rejected"}  # statuses whose page shows the exam section
 APPLY_FIELDS = ("legal_name", "id_number", "phone", "is_student", "tracks", "consent")
+
+
+def stepper(
+    status: recruitment.ApplicationStatus, reached: list[recruitment.ApplicationStatus]
+) -> list[tuple[str, str]]:
+    """(step label, state) for the application's progress: the steps before where it stands are "done"; the step
+    it stands on is "current", or "stopped" when it was rejected, withdrawn or failed the real-name check there
+    (the step it was on, read from `reached`, the timeline's statuses in order); later steps are "todo". A
+    certified application has every step done."""
+    if status == S.CERTIFIED:
+        return [(label, "done") for label, _statuses in STEPS]
+    standing = status
+    if status in STOPPED:
+        standing = next((s for s in reversed(reached) if s not in STOPPED), S.SUBMITTED)
+    at = next(n for n, (_label, statuses) in enumerate(STEPS) if standing in statuses)
+    here = "stopped" if status in STOPPED else "current"
+    return [(label, "done" if n < at else here if n == at else "todo") for n, (label, _statuses) in enumerate(STEPS)]
 
 
 @get("/rounds", operation_id="page_rounds")
@@ -173,6 +199,7 @@ async def application_page(
         id_number_masked=recruitment.shown_id_number(kit.cipher, application),
         round=round_,
         events=events,
+        steps=stepper(application.status, [e.to_status for e in events]),
         own=own,
         attempts_left=recruitment.typing_attempts_left(application, round_),
         training=training,

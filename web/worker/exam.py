@@ -77,6 +77,7 @@ async def _attempt_page(
         attempt=attempt,
         own=attempt.user_id == principal.user_id,
         seconds_left=seconds_left,
+        answered=sum(1 for q in view.questions if q.item.choice_ids),
         score=exams.format_score(attempt.score_bp),
         categories=CATEGORY_LABELS,
         types=TYPE_LABELS,

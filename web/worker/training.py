@@ -17,6 +17,8 @@ from web.forms import form_page
 from web.recruitment_words import NOTICES
 from web.rendering import notice, page
 
+PASSED = frozenset({recruitment.ApplicationStatus.CERTIFIED, recruitment.ApplicationStatus.WAITLISTED})
+
 
 @get("/training", operation_id="page_training")
 async def training(
@@ -27,11 +29,9 @@ async def training(
     notice_code: FromQuery[str | None] = None,
 ) -> Template:
     modules = await recruitment.my_training(db_session, kit.clock, principal)
-    applications = [
-        (a, r)
-        for a, r in await recruitment.my_applications(db_session, principal)
-        if a.status == recruitment.ApplicationStatus.TRAINING
-    ]
+    mine = await recruitment.my_applications(db_session, principal)
+    applications = [(a, r) for a, r in mine if a.status == recruitment.ApplicationStatus.TRAINING]
+    passed = any(a.status in PASSED for a, _r in mine)
     done = sum(1 for m in modules if m.completed_at is not None)
     return page(
         "worker/training.html",
@@ -39,6 +39,7 @@ async def training(
         modules=modules,
         done=done,
         applications=applications,
+        reference=passed and not applications,
         notice=notice(notice_code, NOTICES),
     )
 
