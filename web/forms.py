@@ -42,7 +42,7 @@ def _conversion_error(name: str, raw: Any, message: str) -> FieldError:
         else:
             template = N_("Enter at least %(limit)s.") if ">" in op else N_("Enter at most %(limit)s.")
         return FieldError(name, "length" if chars else "range", template % {"limit": limit}, template, {"limit": limit})
-    if "`int`" in message:
+    if "`int`" in message or "`int |" in message:  # `int | null` for an optional number
         template = N_("Enter a whole number.")
     elif "datetime" in message or "date" in message:
         template = N_("Enter a date and time.")
@@ -65,7 +65,12 @@ def _is_bool(annotation: Any) -> bool:
 
 
 def read_form(
-    form: FormMultiDict | dict[str, Any], struct: type[S], *, only: Iterable[str] | None = None, **fixed: Any
+    form: FormMultiDict | dict[str, Any],
+    struct: type[S],
+    *,
+    only: Iterable[str] | None = None,
+    also: Callable[[dict[str, Any]], None] | None = None,
+    **fixed: Any,
 ) -> S:
     """The form as `struct`, checked against the Struct's own limits, every field at once.
 
@@ -73,6 +78,9 @@ def read_form(
     false when absent; a multi-select or checkbox list becomes a list; an empty optional input takes the field's
     default. `only` limits which fields are read from the form (an editor whose other inputs are locked); `fixed`
     supplies values that do not come from the form. Raises InvalidInput naming every field that broke a rule.
+
+    `also` is the verb's own check of the fields (its `check_*`, raising InvalidInput): when some fields do not
+    convert, it runs on those that did, so its errors show with theirs in the same submit rather than on the next.
     """
     allowed = None if only is None else frozenset(only)
     values: dict[str, Any] = {}
@@ -105,6 +113,12 @@ def read_form(
         if f.required and f.name not in values and f.encode_name not in {e.field for e in errors}
     ]
     errors += [_conversion_error(name, None, "") for name in missing]
+    if errors and also is not None:
+        try:
+            also(values)
+        except InvalidInput as exc:
+            broken = {e.field for e in errors}
+            errors += [e for e in exc.errors if e.field not in broken]
     if errors:
         raise InvalidInput("; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
     return struct(**values)

@@ -23,11 +23,12 @@ from gigplatform.security import CurrentPrincipal, Kit, Principal
 from recruitment import service as recruitment
 from web.audience import page_router
 from web.forms import CHECKED, form_page, read_form
-from web.i18n import _
-from web.recruitment_words import APPLY_MESSAGES, NOTICES, WITHDRAW_MESSAGES, reason_text
+from web.i18n import N_, _
+from web.recruitment_words import NOTICES, reason_text
 from web.rendering import general_errors, notice, page
 
 S = recruitment.ApplicationStatus
+STUDENT_REQUIRED = N_("Tell us whether you are a student.")  # the form's yes/no choice; the API takes a boolean
 EXAM_VISIBLE = {"exam", "certified", "waitlisted", "rejected"}  # statuses whose page shows the exam section
 APPLY_FIELDS = ("legal_name", "id_number", "phone", "is_student", "tracks", "consent")
 
@@ -114,7 +115,7 @@ async def apply_submit(
         "consent": form.get("consent", "") in CHECKED,
     }
     if values["is_student"] not in ("yes", "no"):  # a yes/no choice, not a checkbox: `read_form` cannot tell
-        problems = {"is_student": _(APPLY_MESSAGES[("is_student", "required")])}
+        problems = {"is_student": _(STUDENT_REQUIRED)}
         return await _apply_form(request, db_session, kit, round_, values, problems, 422)
     state = request.app.state
 
@@ -138,7 +139,6 @@ async def apply_submit(
         apply,
         done=lambda application: Redirect(path=f"/applications/{application.id}?notice_code=applied"),
         again=again,
-        messages=APPLY_MESSAGES,
     )
 
 
@@ -225,7 +225,6 @@ async def application_withdraw(
         again=lambda errors, status: application_page(
             request, db_session, kit, principal, application_id, errors=errors, status=status
         ),
-        messages=WITHDRAW_MESSAGES,
     )
 
 

@@ -16,7 +16,7 @@ from gigplatform.errors import DomainError, NotFound
 from gigplatform.security import CurrentPrincipal, Kit, Principal
 from recruitment import service as recruitment
 from web.forms import form_page, read_form
-from web.recruitment_words import NOTICES, TYPING_MESSAGES
+from web.recruitment_words import NOTICES
 from web.rendering import notice, page
 
 
@@ -65,7 +65,6 @@ async def typing_start(
         lambda: recruitment.start_typing_test(db_session, kit.clock, principal, application_id),
         done=lambda outcome: Redirect(path=f"/applications/{application_id}/typing/{outcome.test.id}"),
         again=lambda errors, status: _typing_intro(request, db_session, principal, application_id, errors, status),
-        messages=TYPING_MESSAGES,
     )
 
 
@@ -152,9 +151,7 @@ async def typing_submit(
             request, db_session, kit, principal, application_id, test_id, errors=errors, typed=text, status=422
         )
 
-    return await form_page(
-        db_session, submit, done=lambda target: Redirect(path=target), again=again, messages=TYPING_MESSAGES
-    )
+    return await form_page(db_session, submit, done=lambda target: Redirect(path=target), again=again)
 
 
 ROUTES = [typing_intro, typing_start, typing_test, typing_submit]
