@@ -609,3 +609,38 @@ async def test_the_round_editor_shows_every_field_error_in_one_submit(client, se
     assert both.status_code == 422 and 'id="e-title"' in both.text and 'id="e-quota"' in both.text
     session.expire_all()
     assert (await recruitment.round_by_id(session, round_id)).title == title
+
+
+async def test_bulk_reject_keeps_the_ticks_without_a_reason_and_nothing_moved_is_no_success(
+    client, session, kit, clock
+) -> None:
+    """Issue 16: a bulk reject refused for its missing reason cleared the ticked boxes, and "advanced: 0" showed in
+    a green success box. The refused form comes back with the same boxes ticked (and only those); a result that
+    moved nothing is a warning notice."""
+    admin = await make_admin(session, kit)
+    round_, _modules = await open_round_with_modules(session, kit, admin, clock, modules=0)
+    for n, login in enumerate(("13900000011", "13900000012", "13900000013")):
+        await register(client, login)
+        await sign_in_page(client, login)
+        applied = await apply_through_page(client, round_.id, id_number(f"199{n}0101", serial=f"01{n}"), phone=login)
+        assert applied.status_code in (302, 303), applied.text
+        await submit(client, "/logout", {}, form_page="/")
+    await sign_in_page(client, ADMIN)
+    path = f"/admin/rounds/{round_.id}/applications"
+    ids = re.findall(r'name="ids" value="([0-9a-f-]{36})"', (await client.get(path)).text)
+    assert len(ids) == 3
+
+    def ticked(html: str) -> set[str]:
+        return set(re.findall(r'name="ids" value="([0-9a-f-]{36})" checked', html))
+
+    no_reason = await submit(client, path, {"ids": ids[:2], "action": "reject", "reason": ""}, form_page=path)
+    assert no_reason.status_code == 422 and 'id="e-reason"' in no_reason.text
+    assert ticked(no_reason.text) == set(ids[:2])
+    assert ticked((await client.get(path)).text) == set()  # a fresh page ticks nothing
+
+    rejected = await submit(client, path, {"ids": ids[:1], "action": "reject", "reason": "资料不完整"}, form_page=path)
+    assert rejected.status_code == 200 and re.search(r'class="notice" role="status"', rejected.text)
+    again = await submit(client, path, {"ids": ids[:1], "action": "advance", "reason": ""}, form_page=path)
+    assert again.status_code == 200 and "已推进：0。" in again.text
+    assert re.search(r'class="notice warning" role="status"', again.text)
+    assert 'data-confirm-count="ids"' in again.text  # the reject button asks first, naming how many are ticked

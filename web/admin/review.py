@@ -63,6 +63,7 @@ async def _review_page(
     summary: BulkSummary | None = None,
     errors: dict[str, str] | None = None,
     reason: str = "",
+    selected: frozenset[str] = frozenset(),
     status: int = 200,
 ) -> Template:
     round_ = await recruitment.access_round(db_session, principal, round_id)
@@ -92,6 +93,7 @@ async def _review_page(
         summary=summary,
         errors=errors,
         reason=reason,
+        selected=selected,
         reason_text=reason_text,
     )
 
@@ -156,8 +158,19 @@ async def admin_bulk_review(
         return await _review_page(request, db_session, kit, principal, round_id, query, summary=summary)
 
     async def again(errors: dict[str, str], status: int) -> Template:
+        """The refused form again, with its boxes still ticked (the admin only adds the missing reason)."""
+        ticked = frozenset(str(i) for i in ids)
         return await _review_page(
-            request, db_session, kit, principal, round_id, query, errors=errors, reason=reason, status=status
+            request,
+            db_session,
+            kit,
+            principal,
+            round_id,
+            query,
+            errors=errors,
+            reason=reason,
+            selected=ticked,
+            status=status,
         )
 
     return await form_page(db_session, bulk, done=lambda shown: shown, again=again)
