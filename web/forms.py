@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar, get_args, get_origin
 
 import msgspec
+from litestar import Request
 from litestar.datastructures import FormMultiDict
-from litestar.response import Response
+from litestar.di import NamedDependency
+from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigplatform.db import discard
+from gigplatform.db import DbSession, discard
 from gigplatform.errors import N_, DomainError, FieldError, InvalidInput, rule_of
-from web.rendering import error_status, form_errors
+from gigplatform.security import CurrentPrincipal, Kit, Principal, SecurityKit
+from web.rendering import error_status, form_errors, page
 
 T = TypeVar("T")
 S = TypeVar("S", bound=msgspec.Struct)
@@ -151,3 +155,38 @@ async def form_page(
         await discard(session, exc)
         return await again(explain(exc) if explain else form_errors(exc, messages), error_status(exc))
     return done(result)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One signed-in page request: what every "read the object, show it (with the errors of a refused action)"
+    handler passes around, given to handlers as the `visit` dependency of the audience Routers."""
+
+    request: Request[Any, Any, Any]
+    db_session: AsyncSession
+    kit: SecurityKit
+    principal: Principal
+
+    def show(self, template: str, status: int = 200, errors: dict[str, str] | None = None, **context: Any) -> Template:
+        """The page, with a refused action's messages above it (`general_errors`)."""
+        return page(template, self.request, status, general_errors=list((errors or {}).values()), **context)
+
+    async def act(
+        self,
+        action: Callable[[], Awaitable[T]],
+        *,
+        done: Callable[[T], Response[Any]],
+        again: Callable[[dict[str, str], int], Awaitable[Response[Any]]],
+    ) -> Response[Any]:
+        """`form_page` in this request's unit of work."""
+        return await form_page(self.db_session, action, done=done, again=again)
+
+
+CurrentVisit = NamedDependency[Visit]
+"""How a page handler asks for its `Visit`."""
+
+
+async def provide_visit(
+    request: Request[Any, Any, Any], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+) -> Visit:
+    return Visit(request, db_session, kit, principal)
