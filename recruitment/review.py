@@ -14,7 +14,7 @@ from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.clock import Clock
-from gigplatform.errors import N_, Conflict, DomainError, InvalidInput
+from gigplatform.errors import N_, Conflict, DomainError, FieldError, InvalidInput
 from gigplatform.security import FieldCipher, Principal
 from recruitment.applying import shown_id_number
 from recruitment.certification import certify
@@ -63,11 +63,11 @@ ORDERINGS: dict[str, tuple[Any, ...]] = {
 
 def _review_query(round_: Round, filters: ApplicationFilter) -> Any:
     if filters.status is not None and filters.status not in S.__members__.values():
-        raise InvalidInput("Unknown status.", field="status", rule="one_of")
+        raise InvalidInput(N_("Unknown status."), field="status", rule="one_of")
     if filters.track is not None and filters.track not in Track.__members__.values():
-        raise InvalidInput("Unknown track.", field="track", rule="one_of")
+        raise InvalidInput(N_("Unknown track."), field="track", rule="one_of")
     if filters.sort is not None and filters.sort not in ORDERINGS:
-        raise InvalidInput(f"sort is one of {', '.join(sorted(ORDERINGS))}.", field="sort", rule="one_of")
+        raise InvalidInput(N_("Unknown sort order."), field="sort", rule="one_of")
     if not (1 <= filters.limit <= LIMIT_MAX):
         raise InvalidInput(
             N_("limit is %(least)s to %(most)s."), field="limit", rule="range", params={"least": 1, "most": LIMIT_MAX}
@@ -119,9 +119,14 @@ async def reject_application(
     conditional UPDATE first, so a rejection racing another step does not overwrite it."""
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("A rejection needs a reason the applicant will read.", field="reason", rule="required")
+        raise InvalidInput(N_("A rejection needs a reason the applicant will read."), field="reason", rule="required")
     if len(reason) > REASON_MAX:
-        raise InvalidInput(f"The reason may have at most {REASON_MAX} characters.", field="reason", rule="max_length")
+        raise InvalidInput(
+            N_("The reason may have at most %(most)s characters."),
+            field="reason",
+            rule="max_length",
+            params={"most": REASON_MAX},
+        )
     application = await access_application(session, principal, application_id)
     if S.REJECTED in TRANSITIONS.get(application.status, frozenset()):
         await _claim(session, application, clock.now())
@@ -148,7 +153,9 @@ async def advance_application(
     application = await access_application(session, principal, application_id)
     target = ADVANCE.get(application.status)
     if target is None:
-        raise Conflict(f"A {application.status.value} application cannot advance.", field="status", rule="transition")
+        raise Conflict(
+            N_("The application's current status does not allow this step."), field="status", rule="transition"
+        )
     now = clock.now()
     why = said(reason) if (reason or "").strip() else because("advanced", status=target.value)
     if target == S.CERTIFIED:  # claims the round's seat, then the application
@@ -162,30 +169,38 @@ async def advance_application(
             bound = await session.get(PersonIdentity, application.id_hash)
             if bound is not None and bound.user_id != application.user_id:
                 raise Conflict(
-                    "This person is already verified on another account.", field="id_number", rule="another_account"
+                    N_("This person is already verified on another account."),
+                    field="id_number",
+                    rule="another_account",
                 )
             if bound is None and not await bind_person(session, application, now):
                 # a concurrent binding of this person, or of another person to this account, came first
                 if await session.get(PersonIdentity, application.id_hash, populate_existing=True) is not None:
                     raise Conflict(
-                        "This person is already verified on another account.",
+                        N_("This person is already verified on another account."),
                         field="id_number",
                         rule="another_account",
                     )
                 raise Conflict(
-                    "This account is already verified as another person.", field="id_number", rule="another_person"
+                    N_("This account is verified as another person."), field="id_number", rule="another_person"
                 )
         _move(session, application, target, at=now, actor=Actor.ADMIN, actor_id=principal.user_id, reason=why)
     return application
 
 
+BULK_MAX = 500
+
+
 @dataclass(frozen=True)
 class BulkResult:
+    """One application's outcome; a refused one carries the rule's `error`, so a page can say it in its language."""
+
     id: uuid.UUID
     ok: bool
     status: str | None = None
     rule: str | None = None
     detail: str | None = None
+    error: FieldError | None = None
 
 
 async def bulk_review(
@@ -194,13 +209,18 @@ async def bulk_review(
     """Advances or rejects each application on its own, each in a savepoint: one that cannot move is reported and
     its writes dropped, the others still move."""
     if action not in ("advance", "reject"):
-        raise InvalidInput("action is advance or reject.", field="action", rule="one_of")
-    if not ids or len(ids) > 500:
-        raise InvalidInput("Give 1 to 500 application ids.", field="ids", rule="length")
+        raise InvalidInput(N_("Choose to advance or to reject."), field="action", rule="one_of")
+    if not ids or len(ids) > BULK_MAX:
+        raise InvalidInput(
+            N_("Select at least one application (at most %(most)s)."),
+            field="ids",
+            rule="length",
+            params={"most": BULK_MAX},
+        )
     if len(set(ids)) != len(ids):
-        raise InvalidInput("An application id is listed twice.", field="ids", rule="unique")
+        raise InvalidInput(N_("An application is selected twice."), field="ids", rule="unique")
     if action == "reject" and not (reason or "").strip():
-        raise InvalidInput("A rejection needs a reason the applicant will read.", field="reason", rule="required")
+        raise InvalidInput(N_("A rejection needs a reason the applicant will read."), field="reason", rule="required")
     results = []
     await write_first(session)  # each item's savepoint reads before it writes
     for application_id in ids:
@@ -213,8 +233,10 @@ async def bulk_review(
                 await session.flush()
             results.append(BulkResult(application_id, True, done.status.value))
         except DomainError as exc:
-            rule = exc.errors[0].rule if exc.errors else exc.slug
-            results.append(BulkResult(application_id, False, None, rule, exc.detail))
+            error = exc.errors[0] if exc.errors else None
+            results.append(
+                BulkResult(application_id, False, None, error.rule if error else exc.slug, exc.detail, error)
+            )
     return results
 
 

