@@ -74,7 +74,10 @@ async def mark_read(session: AsyncSession, user_id: uuid.UUID, ids: Sequence[uui
     if ids is not None:
         where.append(Notification.id.in_(list(ids)))
     result = await session.execute(update(Notification).where(*where).values(read_at=now))
-    return result.rowcount or 0
+    changed = result.rowcount or 0
+    if changed:  # open pages lower their unread count by as many
+        record_event(session, "notifications.read", user_id=user_id, count=changed)
+    return changed
 
 
 @runtime_checkable
