@@ -22,12 +22,12 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
-from datetime import date, datetime
 from typing import Any
 
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.memory import MemoryChannelsBackend
 
+from gigplatform.db import jsonable
 from gigplatform.events import Event
 
 log = logging.getLogger("gigplatform.realtime")
@@ -70,17 +70,9 @@ def channels_for(item: Event) -> list[str]:
     return [channel] if channel else []
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
 def message_of(item: Event) -> dict[str, Any]:
     """What a page receives: the topic and the payload, without the owner's id."""
-    body = {key: _plain(value) for key, value in item.payload.items() if key != "user_id"}
+    body = {key: jsonable(value) for key, value in item.payload.items() if key != "user_id"}
     return {"topic": item.topic, **body}
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import suppress
+from datetime import datetime
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -19,14 +21,29 @@ from web.audience import page_router
 from web.forms import form_page, read_form
 from web.i18n import _
 from web.public import with_session
-from web.rendering import Form, notice, page
+from web.rendering import Form, beijing, notice, page
 
 # What each kind of notification says; its params fill in the values.
 NOTIFICATION_WORDS = {
     "password_reset_requested": N_("A link to reset your password was sent; it is valid for %(minutes)s minutes."),
     "password_changed": N_("Your password was changed, and your other sessions were signed out."),
+    "standing_good": N_("Your account is in good standing again. Reason: %(reason)s"),
+    "standing_warned": N_("Your account has received a warning. Reason: %(reason)s"),
+    "standing_restricted": N_("Your account may not book shifts until %(until)s (Beijing time). Reason: %(reason)s"),
+    "standing_banned": N_("Your account has been banned. Reason: %(reason)s"),
+    "restriction_ended": N_("Your restriction has ended: you may book shifts again."),
 }
 NOTICES = {"changed": N_("Your password was changed. Your other sessions were signed out.")}
+
+
+def shown_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Instants (`until`, `*_at`, stored in ISO 8601) shown in Beijing time; other values as they are."""
+    shown = dict(params)
+    for key, value in params.items():
+        if (key == "until" or key.endswith("_at")) and isinstance(value, str):
+            with suppress(ValueError):
+                shown[key] = beijing(datetime.fromisoformat(value))
+    return shown
 
 
 def notification_text(item: Notification) -> str:
@@ -34,7 +51,7 @@ def notification_text(item: Notification) -> str:
     if words is None:
         return item.kind
     try:
-        return _(words) % item.params if item.params else _(words)
+        return _(words) % shown_params(item.params) if item.params else _(words)
     except (KeyError, TypeError, ValueError):
         return _(words)
 
