@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -177,6 +178,23 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
     if user is None:
         raise NotFound("No such user.", field="user_id", rule="exists")
     return user
+
+
+def mask_login(login: str) -> str:
+    """A login as pages show it to admins: `139****5678`, `w***@example.com`."""
+    if "@" in login:
+        local, _, domain = login.partition("@")
+        return f"{local[:1]}***@{domain}"
+    return f"{login[:3]}****{login[-4:]}" if len(login) >= 8 else "****"
+
+
+async def display_names(session: AsyncSession, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
+    """Display names of these accounts (ids that are None or unknown are left out)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
+    return {row.id: row.display_name for row in rows}
 
 
 async def find_user_by_login(session: AsyncSession, login: str) -> User | None:
