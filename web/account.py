@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from contextlib import suppress
-from datetime import datetime
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -21,7 +19,7 @@ from web.audience import page_router
 from web.forms import form_page, read_form
 from web.i18n import _
 from web.public import with_session
-from web.rendering import Form, beijing, notice, page
+from web.rendering import Form, notice, page, shown_instants
 
 # What each kind of notification says; its params fill in the values.
 NOTIFICATION_WORDS = {
@@ -36,22 +34,12 @@ NOTIFICATION_WORDS = {
 NOTICES = {"changed": N_("Your password was changed. Your other sessions were signed out.")}
 
 
-def shown_params(params: dict[str, Any]) -> dict[str, Any]:
-    """Instants (`until`, `*_at`, stored in ISO 8601) shown in Beijing time; other values as they are."""
-    shown = dict(params)
-    for key, value in params.items():
-        if (key == "until" or key.endswith("_at")) and isinstance(value, str):
-            with suppress(ValueError):
-                shown[key] = beijing(datetime.fromisoformat(value))
-    return shown
-
-
 def notification_text(item: Notification) -> str:
     words = NOTIFICATION_WORDS.get(item.kind)
     if words is None:
         return item.kind
     try:
-        return _(words) % shown_params(item.params) if item.params else _(words)
+        return _(words) % shown_instants(item.params) if item.params else _(words)
     except (KeyError, TypeError, ValueError):
         return _(words)
 

@@ -44,6 +44,7 @@ async def test_find_an_account_and_restrict_it(client, session, kit, clock) -> N
 
     log = await client.get("/admin/audit-log", params={"action": "standing.changed"})
     assert log.status_code == 200 and "三次缺勤" in log.text and "王芳" in log.text
+    assert "截止（北京时间）: 2026-03-09 18:00" in log.text and "原状态: 良好" in log.text
 
     await submit(client, "/logout", {}, form_page="/")
     await submit(client, "/login", {"login": WORKER, "password": PASSWORD})

@@ -25,6 +25,7 @@ ACTION_WORDS = {
     "standing.changed": N_("Standing changed"),
     "standing.restriction_ended": N_("Restriction ended"),
 }
+DETAIL_WORDS = {"from": N_("From"), "to": N_("To"), "until": N_("Until (Beijing time)")}
 Code = Annotated[str | None, Parameter(max_length=64)]
 
 
@@ -35,7 +36,7 @@ async def _entries(db_session: DbSession, **filters: Any) -> tuple[list[Any], in
 
 
 def _context(rows: list[Any], names: dict[uuid.UUID, str]) -> dict[str, Any]:
-    return {"entries": rows, "names": names, "action_words": ACTION_WORDS}
+    return {"entries": rows, "names": names, "action_words": ACTION_WORDS, "detail_words": DETAIL_WORDS}
 
 
 @get("/admin/users", operation_id="page_admin_users")
