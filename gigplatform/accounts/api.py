@@ -110,9 +110,10 @@ class MeController(Controller):
     guards = [authenticated]
 
     @get("/", operation_id="me")
-    async def me(self, db_session: DbSession, principal: CurrentPrincipal) -> MeOut:
+    async def me(self, db_session: DbSession, kit: Kit, principal: CurrentPrincipal) -> MeOut:
         user = await service.get_user(db_session, principal.user_id)
-        return MeOut(user.id, user.login, user.display_name, user.role.value, user.standing.value, user.created_at)
+        standing, until = service.effective_standing(user.standing, user.standing_until, kit.clock.now())
+        return MeOut(user.id, user.login, user.display_name, user.role.value, standing.value, user.created_at, until)
 
     @post("/password", operation_id="changePassword", status_code=HTTP_200_OK)
     async def change_password(

@@ -46,6 +46,8 @@ class MeOut(msgspec.Struct):
     role: str
     standing: str
     created_at: datetime
+    standing_until: datetime | None = None
+    """When a restriction ends (a passed one already reads as `good`)."""
 
 
 class ShopIn(msgspec.Struct):

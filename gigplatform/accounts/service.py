@@ -55,7 +55,6 @@ from gigplatform.accounts.standing import (
     RESTRICTION_ENDED_KIND,
     access_user,
     change_standing,
-    effective_standing,
     end_expired_restrictions,
     standing_of,
 )
@@ -70,6 +69,7 @@ from gigplatform.accounts.users import (
     count_users,
     create_admin,
     display_names,
+    effective_standing,
     find_user_by_login,
     get_user,
     in_good_standing,

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gigplatform.accounts.audit import record_audit
 from gigplatform.accounts.models import Role, Standing, User
 from gigplatform.accounts.schemas import StandingIn
-from gigplatform.accounts.users import set_standing
+from gigplatform.accounts.users import effective_standing, set_standing
 from gigplatform.errors import N_, Conflict, InvalidInput, NotFound
 from gigplatform.events import record_event
 from gigplatform.notifications import notify
@@ -26,15 +26,6 @@ from gigplatform.security import Principal
 CHANGED = "standing.changed"
 RESTRICTION_ENDED = "standing.restriction_ended"
 RESTRICTION_ENDED_KIND = "restriction_ended"
-
-
-def effective_standing(standing: Standing, until: datetime | None, now: datetime) -> tuple[Standing, datetime | None]:
-    """A restriction whose end has passed is good standing; only a restriction has an end."""
-    if standing != Standing.RESTRICTED:
-        return standing, None
-    if until is not None and until <= now:
-        return Standing.GOOD, None
-    return standing, until
 
 
 async def standing_of(session: AsyncSession, user_id: uuid.UUID, now: datetime) -> tuple[Standing, datetime | None]:

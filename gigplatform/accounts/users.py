@@ -208,9 +208,20 @@ async def find_user_by_login(session: AsyncSession, login: str) -> User | None:
 # --- standing ---------------------------------------------------------------------------------------------------
 
 
-def in_good_standing(user: User) -> bool:
-    """Good or warned: may apply and take shifts. Restricted and banned accounts may not."""
-    return user.standing in (Standing.GOOD, Standing.WARNED)
+def effective_standing(standing: Standing, until: datetime | None, now: datetime) -> tuple[Standing, datetime | None]:
+    """A restriction whose end has passed is good standing; only a restriction has an end."""
+    if standing != Standing.RESTRICTED:
+        return standing, None
+    if until is not None and until <= now:
+        return Standing.GOOD, None
+    return standing, until
+
+
+def in_good_standing(user: User, now: datetime | None = None) -> bool:
+    """Good or warned: may apply and take shifts. Restricted and banned accounts may not; given `now`, a
+    restriction whose end has passed counts as good (the job that writes the end down may not have run yet)."""
+    standing = user.standing if now is None else effective_standing(user.standing, user.standing_until, now)[0]
+    return standing in (Standing.GOOD, Standing.WARNED)
 
 
 async def count_users(session: AsyncSession) -> dict[str, dict[str, int]]:

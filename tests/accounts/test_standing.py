@@ -112,6 +112,15 @@ async def test_a_passed_restriction_is_good_before_the_job_runs(client, session,
     await _decide(client, admin, worker, standing="restricted", until=until.isoformat(), reason="迟到")
     assert await accounts.standing_of(session, worker, until - timedelta(seconds=1)) == (Standing.RESTRICTED, until)
     assert await accounts.standing_of(session, worker, until) == (Standing.GOOD, None)
+    user = await accounts.get_user(session, worker)
+    assert not accounts.in_good_standing(user, until - timedelta(seconds=1))
+    assert accounts.in_good_standing(user, until)
+    own = bearer(await sign_in(client, WORKER))
+    me = (await client.get("/api/me", headers=own)).json()
+    assert me["standing"] == "restricted" and me["standing_until"].startswith(until.date().isoformat())
+    clock.advance(timedelta(hours=2))
+    me = (await client.get("/api/me", headers=own)).json()
+    assert me["standing"] == "good" and me["standing_until"] is None
     with pytest.raises(NotFound):
         await accounts.standing_of(session, uuid.uuid4(), until)
 
