@@ -20,11 +20,12 @@ import asyncio
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.base import ChannelsBackend
 from litestar.channels.backends.memory import MemoryChannelsBackend
 
 from gigplatform.db import jsonable
@@ -76,16 +77,49 @@ def message_of(item: Event) -> dict[str, Any]:
     return {"topic": item.topic, **body}
 
 
+class SafeBackend(ChannelsBackend):
+    """A backend whose failed publish is logged and dropped: the plugin publishes from one worker task, which a
+    single exception (Redis away for a moment) would end for good, silencing every later event."""
+
+    def __init__(self, inner: ChannelsBackend) -> None:
+        self.inner = inner
+
+    async def on_startup(self) -> None:
+        await self.inner.on_startup()
+
+    async def on_shutdown(self) -> None:
+        await self.inner.on_shutdown()
+
+    async def publish(self, data: bytes, channels: Iterable[str]) -> None:
+        try:
+            await self.inner.publish(data, channels)
+        except Exception as exc:
+            log.warning("a live event was not delivered: %s", type(exc).__name__)
+
+    async def subscribe(self, channels: Iterable[str]) -> None:
+        await self.inner.subscribe(channels)
+
+    async def unsubscribe(self, channels: Iterable[str]) -> None:
+        await self.inner.unsubscribe(channels)
+
+    def stream_events(self) -> AsyncGenerator[tuple[str, bytes], None]:
+        return self.inner.stream_events()
+
+    async def get_history(self, channel: str, limit: int | None = None) -> list[bytes]:
+        return await self.inner.get_history(channel, limit)
+
+
 def channels_plugin(redis_url: str | None) -> ChannelsPlugin:
     """Memory by default; Redis pub/sub when a URL is configured, so every instance hears every instance."""
+    inner: ChannelsBackend
     if redis_url:
         from litestar.channels.backends.redis import RedisChannelsPubSubBackend
         from redis.asyncio import Redis
 
-        backend: Any = RedisChannelsPubSubBackend(redis=Redis.from_url(redis_url), key_prefix="gig_channels")
+        inner = RedisChannelsPubSubBackend(redis=Redis.from_url(redis_url), key_prefix="gig_channels")
     else:
-        backend = MemoryChannelsBackend()
-    return ChannelsPlugin(backend=backend, arbitrary_channels_allowed=True, subscriber_max_backlog=1000)
+        inner = MemoryChannelsBackend()
+    return ChannelsPlugin(backend=SafeBackend(inner), arbitrary_channels_allowed=True, subscriber_max_backlog=1000)
 
 
 class ChannelsPublisher:

@@ -113,6 +113,26 @@ async def test_public_topics_are_delivered_and_unknown_ones_refused(database_url
             assert visitor.status in (302, 303)
 
 
+async def test_a_failed_publish_does_not_silence_later_events(database_url, tmp_path, clock, monkeypatch) -> None:
+    app = _app(database_url, tmp_path, clock, None)
+    async with running(app) as client:
+        cookie = await cookie_for(client, ME)
+        me = await _user_id(client, cookie)
+        async with Stream(app, cookie) as stream:
+            assert (await stream.next())[0] == "ready"
+            inner = app.state.channels._backend.inner
+            real = inner.publish
+
+            async def fails_once(data, channels):
+                monkeypatch.setattr(inner, "publish", real)
+                raise ConnectionError("redis went away")
+
+            monkeypatch.setattr(inner, "publish", fails_once)
+            await _notify(app, me, "lost")
+            sentinel = await _notify(app, me)
+            assert (await stream.next())[1]["notification_id"] == str(sentinel)
+
+
 def test_events_go_only_where_they_are_routed() -> None:
     owner = uuid.uuid4()
     assert realtime.channels_for(Event("notification.created", {"user_id": owner})) == [f"user:{owner}"]
