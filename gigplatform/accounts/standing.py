@@ -62,9 +62,12 @@ def check_standing_change(user: User, data: StandingIn, now: datetime) -> tuple[
     return standing, data.until, reason
 
 
-async def change_standing(session: AsyncSession, actor: Principal, user: User, data: StandingIn, now: datetime) -> User:
-    """An admin's decision on `user` (from `access_user`): the standing changes (banning closes the sessions), the
-    audit log records who, when, from what to what and why, and the person is told in the inbox. Never commits."""
+async def change_standing(
+    session: AsyncSession, actor: Principal | None, user: User, data: StandingIn, now: datetime
+) -> User:
+    """An admin's decision on `user` (from `access_user`), or the platform's own (`actor` None: a rule such as
+    three no-shows restricting for 7 days): the standing changes (banning closes the sessions), the audit log
+    records who, when, from what to what and why, and the person is told in the inbox. Never commits."""
     standing, until, reason = check_standing_change(user, data, now)
     before, _ = effective_standing(user.standing, user.standing_until, now)
     await set_standing(session, user.id, standing, actor)

@@ -174,3 +174,16 @@ async def test_the_audit_log_filters_and_pages(client, clock, admin, worker) -> 
     assert (await client.get("/api/admin/audit-log", params={"action": "nope"}, headers=admin)).json()["total"] == 0
     assert_problem(await client.get("/api/admin/audit-log", params={"action": "DROP;"}, headers=admin), 422, "action")
     assert_problem(await client.get("/api/admin/audit-log", params={"subject_id": "x"}, headers=admin), 422)
+
+
+async def test_the_platform_restricts_by_its_own_rule(client, session, clock, worker) -> None:
+    """Another domain's rule (three no-shows) restricts through the same verb, with no admin behind it."""
+    user = await accounts.get_user(session, worker)
+    until = clock.now() + timedelta(days=7)
+    rule = accounts.StandingIn(standing="restricted", reason="no_shows", until=until)
+    await accounts.change_standing(session, None, user, rule, clock.now())
+    await session.commit()
+    assert await accounts.standing_of(session, worker, clock.now()) == (Standing.RESTRICTED, until)
+    (entry,), _ = await accounts.list_audit(session, subject_id=worker)
+    assert entry.actor_id is None and entry.action == "standing.changed" and entry.reason == "no_shows"
+    assert await _count(session, Notification, kind="standing_restricted", user_id=worker) == 1
