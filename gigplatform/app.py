@@ -31,6 +31,7 @@ from gigplatform.headers import add_security_headers
 from gigplatform.input_guard import guard_input
 from gigplatform.notifications import LogNotifier, Notifier
 from gigplatform.openapi import API_DESCRIPTION, SCHEMA_PLUGINS, document_api
+from gigplatform.realtime import ChannelsPublisher, channels_plugin
 from gigplatform.security import (
     CSRF_COOKIE,
     AuthenticationMiddleware,
@@ -97,7 +98,9 @@ def create_app(
     settings = settings or Settings.from_env()
     clock = clock or SystemClock()
     engine = make_engine(settings.database_url, **settings.engine_options())
-    publisher = FanOut(LogPublisher(), publisher) if publisher is not None else LogPublisher()
+    channels = channels_plugin(settings.redis_url)
+    extra = (publisher,) if publisher is not None else ()
+    publisher = FanOut(LogPublisher(), ChannelsPublisher(channels), *extra)
     sessionmaker = make_sessionmaker(engine, publisher)
     kit = SecurityKit.build(settings, clock)
 
@@ -151,6 +154,7 @@ def create_app(
             "engine": engine,
             "sessionmaker": sessionmaker,
             "publisher": publisher,
+            "channels": channels,
             "kit": kit,
             "access_tokens": kit.access_tokens,
             "refresh_session": refresh_session,
@@ -175,7 +179,7 @@ def create_app(
             "notifier": Provide(provide_notifier, sync_to_thread=False),
         },
         middleware=[DefineMiddleware(AuthenticationMiddleware)],
-        plugins=SCHEMA_PLUGINS,
+        plugins=[*SCHEMA_PLUGINS, channels],
         before_send=[add_security_headers],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

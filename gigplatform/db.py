@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -67,6 +67,16 @@ def uuid7() -> uuid.UUID:
     rand_a, rand_b = rand >> 62, rand & ((1 << 62) - 1)
     value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | rand_a << 64 | 0x2 << 62 | rand_b
     return uuid.UUID(int=value)
+
+
+def jsonable(value: Any) -> Any:
+    """A value as a JSON column or a live message holds it: UUIDs as strings, dates and datetimes in ISO 8601
+    (enums are strings already); anything else unchanged."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
 
 
 class UTCDateTime(TypeDecorator[datetime]):

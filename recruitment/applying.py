@@ -122,14 +122,14 @@ async def submit_application(
     if principal.role != "worker":
         raise PermissionDenied(N_("Only freelancer accounts can apply."), field="role", rule="role_required")
     user = await accounts.get_user(session, principal.user_id)
-    if not accounts.in_good_standing(user):
+    now = clock.now()
+    if not accounts.in_good_standing(user, now):
         raise PermissionDenied(
             N_("Your account is not in good standing, so you cannot apply or book shifts."),
             field="standing",
             rule="good_standing",
         )
     round_ = await round_by_id(session, round_id)
-    now = clock.now()
     if round_.status != RoundStatus.OPEN or not (round_.opens_at <= now < round_.closes_at):
         raise Conflict(N_("This round is not taking applications."), field="round_id", rule="not_open")
     if data.consent is not True:
