@@ -270,24 +270,24 @@ async def attempt_booking(
     On PostgreSQL the decision is one statement; on SQLite a read and conditional writes."""
     booking_id = uuid7()
     postgres = session.get_bind().dialect.name == "postgresql"
-    open_by = now + FAR if any_window else now
+    lead = FAR if any_window else timedelta(0)  # how much earlier than the standard window this caller may book
+    asked = any_window
     for _ in range(2):  # a second pass only when a caller with priority access is inside their earlier window
         if postgres:
-            row = await _book_in_one_statement(session, slot_id, user_id, booking_id, now, open_by)
+            row = await _book_in_one_statement(session, slot_id, user_id, booking_id, now, now + lead)
         else:
             row = (await session.execute(_facts_query(slot_id, user_id))).one_or_none()
         if row is None:
             raise slot_not_found()
         slot = SlotFacts.of(row)
-        window = row.opens_at - FAR if any_window else row.opens_at
-        caller = _caller_facts(row, window)
         if postgres and row.inserted:
             return _booked(booking_id, user_id, slot, row.pay_fen, now)
-        refused = refusal(slot, caller, now, seats_checked=not postgres)
-        if refused is not None and refused.reason == "not_open" and not any_window and open_by == now:
+        refused = refusal(slot, _caller_facts(row, row.opens_at - lead), now, seats_checked=not postgres)
+        if refused is not None and refused.reason == "not_open" and not asked:
+            asked = True
             window = await _caller_window(session, row, user_id, now)
             if now >= window:
-                open_by = now + (row.opens_at - window)
+                lead = row.opens_at - window
                 continue
             refused = refusal(slot, _caller_facts(row, window), now)
         if refused is not None:
