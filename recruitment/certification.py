@@ -148,9 +148,10 @@ async def certifications(session: AsyncSession, user_id: uuid.UUID) -> list[Cert
     return [CertificationView(c.track.value, c.certified_at, c.round_id, c.application_id) for c in rows]
 
 
-def certified_for(user_id: uuid.UUID, track: ColumnElement[Any] | str) -> ColumnElement[bool]:
-    """SQL that is true when the person holds a certification for `track` (a value, or another table's column): for
-    a statement of another domain that decides in one round trip (the shift booking), without reading our table."""
+def certified_for(user_id: uuid.UUID | ColumnElement[Any], track: ColumnElement[Any] | str) -> ColumnElement[bool]:
+    """SQL that is true when the person holds a certification for `track`: for a statement of another domain that
+    decides in one round trip (the shift booking), without reading our table. `user_id` and `track` may be values,
+    bound parameters or another table's columns."""
     return exists().where(Certification.user_id == user_id, Certification.track == track)
 
 

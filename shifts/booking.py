@@ -18,9 +18,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, Uuid, and_, exists, func, literal, not_, or_, select, union_all, update
+from sqlalchemy import Row, Uuid, and_, bindparam, exists, func, literal, not_, or_, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,7 +59,23 @@ def _insert_for(session: AsyncSession) -> Any:
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-def _facts_query(slot_id: uuid.UUID, user_id: uuid.UUID) -> Any:
+SLOT_ID = bindparam("slot_id", type_=Uuid())
+USER_ID = bindparam("user_id", type_=Uuid())
+BOOKING_ID = bindparam("booking_id", type_=Uuid())
+NOW = bindparam("now", type_=UTCDateTime())
+OPEN_BY = bindparam("open_by", type_=UTCDateTime())
+
+
+async def read_facts(session: AsyncSession, slot_id: uuid.UUID, user_id: uuid.UUID) -> Row[Any] | None:
+    """The facts the rules need about one slot and one caller, in one read (SQLite, joining a waitlist)."""
+    return (await session.execute(_facts_statement(), {"slot_id": slot_id, "user_id": user_id})).one_or_none()
+
+
+@cache
+def _facts_statement() -> Any:
+    """Built once: constructing a statement this size costs more Python time than the database spends on it."""
+    user_id, slot_id = USER_ID, SLOT_ID
+
     def hours(kind: str, period: Any) -> Any:
         held = select(ShiftUserHours.hours).where(
             ShiftUserHours.user_id == user_id, ShiftUserHours.kind == kind, ShiftUserHours.period == period
@@ -123,7 +140,15 @@ async def _book_in_one_statement(
     open_by: datetime,
 ) -> Row[Any] | None:
     """PostgreSQL: the facts and every claim in one statement (see the module's docstring)."""
-    chk = _facts_query(slot_id, user_id).cte("chk")
+    values = {"slot_id": slot_id, "user_id": user_id, "booking_id": booking_id, "now": now, "open_by": open_by}
+    return (await session.execute(_booking_statement(), values)).one_or_none()
+
+
+@cache
+def _booking_statement() -> Any:
+    """The booking statement, built once with bound parameters (slot_id, user_id, booking_id, now, open_by)."""
+    now, open_by = NOW, OPEN_BY
+    chk = _facts_statement().cte("chk")
     allowed = select(chk.c.id).where(
         chk.c.status == SlotStatus.PUBLISHED,
         chk.c.starts_at > now,
@@ -141,7 +166,7 @@ async def _book_in_one_statement(
         .returning(ShiftSlot.id, ShiftSlot.starts_at, ShiftSlot.pay_fen, ShiftSlot.day, ShiftSlot.week)
         .cte("seat")
     )
-    uid = literal(user_id, Uuid())
+    uid = USER_ID
     periods = union_all(
         select(uid, literal("day"), seat.c.day, literal(1)),
         select(uid, literal("week"), seat.c.week, literal(1)),
@@ -153,9 +178,9 @@ async def _book_in_one_statement(
         where=_hour_claim_where(),
     )
     hrs = hours.returning(ShiftUserHours.kind).cte("hrs")
-    at = literal(now, UTCDateTime())
+    at = NOW
     row = select(
-        literal(booking_id, Uuid()),
+        BOOKING_ID,
         seat.c.id,
         uid,
         seat.c.starts_at,
@@ -178,7 +203,7 @@ async def _book_in_one_statement(
         exists(select(hrs.c.kind).where(hrs.c.kind == "week")).label("week_claimed"),
         exists(select(ins_cte.c.id)).label("inserted"),
     )
-    return (await session.execute(query)).one_or_none()
+    return query
 
 
 async def release(
@@ -276,7 +301,7 @@ async def attempt_booking(
         if postgres:
             row = await _book_in_one_statement(session, slot_id, user_id, booking_id, now, now + lead)
         else:
-            row = (await session.execute(_facts_query(slot_id, user_id))).one_or_none()
+            row = await read_facts(session, slot_id, user_id)
         if row is None:
             raise slot_not_found()
         slot = SlotFacts.of(row)

@@ -25,8 +25,8 @@ from shifts.booking import (
     Booked,
     _caller_facts,
     _caller_window,
-    _facts_query,
     attempt_booking,
+    read_facts,
     slot_not_found,
 )
 from shifts.models import ShiftBooking, ShiftSlot, SlotStatus, WaitlistEntry, WaitlistStatus
@@ -52,7 +52,7 @@ async def position_of(session: AsyncSession, entry: WaitlistEntry) -> int:
 
 async def join_waitlist(session: AsyncSession, now: datetime, actor: Principal, slot_id: uuid.UUID) -> Place:
     """Joins the line of a full slot, while the caller could otherwise book it (the booking's rules, seats aside)."""
-    row = (await session.execute(_facts_query(slot_id, actor.user_id))).one_or_none()
+    row = await read_facts(session, slot_id, actor.user_id)
     if row is None:
         raise slot_not_found()
     slot = SlotFacts.of(row)
