@@ -109,6 +109,8 @@ def booking_out(booking: service.ShiftBooking, slot: service.ShiftSlot) -> Booki
         booking.pay_fen,
         booking.booked_at,
         booking.cancelled_at,
+        booking.checked_in_at,
+        booking.late_check_in,
         booking.from_waitlist,
     )
 
@@ -258,6 +260,20 @@ class BookingController(Controller):
     ) -> BookingOut:
         """Free within 5 minutes of booking or until the cut-off; later a late cancellation; refused once started."""
         booking = await service.cancel_booking(db_session, kit.clock.now(), principal, booking_id)
+        slot = await service.access_slot(db_session, booking.slot_id)
+        return booking_out(booking, slot)
+
+    @post(
+        "/{booking_id:uuid}/check-in",
+        operation_id="checkIn",
+        status_code=HTTP_200_OK,
+        responses=conflict("not_booked", "too_early", "too_late", opens_at=str),
+    )
+    async def check_in(
+        self, booking_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+    ) -> BookingOut:
+        """Opens 10 minutes before the start; on time until 5 minutes after, late until 15 minutes after."""
+        booking = await service.check_in(db_session, kit.clock.now(), principal, booking_id)
         slot = await service.access_slot(db_session, booking.slot_id)
         return booking_out(booking, slot)
 

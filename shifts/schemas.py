@@ -79,6 +79,8 @@ class BookingOut(msgspec.Struct):
     pay_fen: int
     booked_at: datetime
     cancelled_at: datetime | None = None
+    checked_in_at: datetime | None = None
+    late_check_in: bool = False
     from_waitlist: bool = False
 
 

@@ -5,6 +5,7 @@
   booking       booking a seat, decided by the database in one statement
   waitlist      joining and leaving a full slot's line; handing freed seats to it
   cancelling    a freelancer's bookings, cancelling one
+  attendance    checking in; the sweep that marks no-shows and completes shifts
   slots         publishing, cancelling a slot, the list freelancers book from
   idempotency   first answers kept under an `Idempotency-Key`
   jobs          the timed work (`JOBS`)
@@ -20,10 +21,11 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.security import Principal
+from shifts.attendance import check_in, complete_shifts, expire_waitlists, mark_no_shows
 from shifts.booking import Booked, attempt_booking
 from shifts.cancelling import access_booking, cancel_booking, is_free_cancellation, my_bookings
 from shifts.idempotency import Answer, fingerprint, first_answer, purge_keys, remember
-from shifts.jobs import JOBS
+from shifts.jobs import JOBS, settle_shifts
 from shifts.models import (
     ACTIVE_STATUSES,
     BookingStatus,
@@ -88,6 +90,9 @@ __all__ = [
     "book_slot",
     "cancel_booking",
     "cancel_slot",
+    "check_in",
+    "complete_shifts",
+    "expire_waitlists",
     "fill_from_waitlist",
     "fingerprint",
     "first_answer",
@@ -97,10 +102,12 @@ __all__ = [
     "leave_waitlist",
     "list_slots",
     "load_policy",
+    "mark_no_shows",
     "my_bookings",
     "publish_slots",
     "purge_keys",
     "reliability_counts",
     "reliability_score",
     "remember",
+    "settle_shifts",
 ]

@@ -27,7 +27,7 @@ from gigplatform.db import uuid7
 from gigplatform.security import SecurityKit
 from recruitment.models import Application, Certification, Round
 from tests.conftest import bearer, make_settings
-from tests.recruitment.conftest import concurrently, make_admin  # noqa: F401  (re-exported for the tests)
+from tests.recruitment.conftest import concurrently, job_state, make_admin  # noqa: F401  (re-exported for the tests)
 
 Client = AsyncTestClient[Litestar]
 Headers = dict[str, str]
