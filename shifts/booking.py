@@ -110,7 +110,7 @@ def _facts_statement() -> Any:
     ).where(ShiftSlot.id == slot_id)
 
 
-def _caller_facts(row: Row[Any], opens_at: datetime) -> CallerFacts:
+def caller_facts(row: Row[Any], opens_at: datetime) -> CallerFacts:
     standing = row.standing.value if hasattr(row.standing, "value") else str(row.standing)
     return CallerFacts(
         bool(row.certified),
@@ -276,7 +276,7 @@ async def claim_seat(
     return None
 
 
-async def _caller_window(session: AsyncSession, row: Row[Any], user_id: uuid.UUID, now: datetime) -> datetime:
+async def caller_window(session: AsyncSession, row: Row[Any], user_id: uuid.UUID, now: datetime) -> datetime:
     """When the slot's window opens for this caller: earlier by the policy's minutes with priority access. Asked
     only when the standard window has not opened yet, so the burst at opening time does not pay for it."""
     if now >= row.opens_at:
@@ -307,14 +307,14 @@ async def attempt_booking(
         slot = SlotFacts.of(row)
         if postgres and row.inserted:
             return _booked(booking_id, user_id, slot, row.pay_fen, now)
-        refused = refusal(slot, _caller_facts(row, row.opens_at - lead), now, seats_checked=not postgres)
+        refused = refusal(slot, caller_facts(row, row.opens_at - lead), now, seats_checked=not postgres)
         if refused is not None and refused.reason == "not_open" and not asked:
             asked = True
-            window = await _caller_window(session, row, user_id, now)
+            window = await caller_window(session, row, user_id, now)
             if now >= window:
                 lead = row.opens_at - window
                 continue
-            refused = refusal(slot, _caller_facts(row, window), now)
+            refused = refusal(slot, caller_facts(row, window), now)
         if refused is not None:
             if postgres and row.seat_claimed:
                 await release(session, slot_id, user_id, slot.day, slot.week, _kinds(row))

@@ -20,6 +20,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gigplatform.events import record_event
 from gigplatform.security import Principal
 from shifts.attendance import check_in, complete_shifts, expire_waitlists, mark_no_shows
 from shifts.booking import Booked, attempt_booking
@@ -58,6 +59,7 @@ async def book_slot(session: AsyncSession, now: datetime, actor: Principal, slot
     outcome = await attempt_booking(session, now, slot_id, actor.user_id)
     if isinstance(outcome, Refusal):
         raise outcome.error(slot_id)
+    record_event(session, "shift.seats_changed", slot_id=slot_id)
     return outcome
 
 

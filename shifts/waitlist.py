@@ -23,9 +23,9 @@ from gigplatform.notifications import notify
 from gigplatform.security import Principal
 from shifts.booking import (
     Booked,
-    _caller_facts,
-    _caller_window,
     attempt_booking,
+    caller_facts,
+    caller_window,
     read_facts,
     slot_not_found,
 )
@@ -57,7 +57,7 @@ async def join_waitlist(session: AsyncSession, now: datetime, actor: Principal, 
         raise slot_not_found()
     slot = SlotFacts.of(row)
     refused = refusal(
-        slot, _caller_facts(row, await _caller_window(session, row, actor.user_id, now)), now, seats_checked=False
+        slot, caller_facts(row, await caller_window(session, row, actor.user_id, now)), now, seats_checked=False
     )
     if refused is not None:
         raise refused.error(slot_id)

@@ -168,3 +168,29 @@ async def test_booking_costs_few_statements(client, app, clock, publish, make_fr
         assert won == 2 and lost == 2, statements  # the booking statement + the idempotency key
     else:
         assert won <= 6 and lost <= 4, statements
+
+
+async def test_seat_changes_are_published_after_commit_and_refusals_publish_nothing(
+    settings, clock, session, kit, make_freelancers
+) -> None:
+    from litestar.testing import AsyncTestClient
+
+    from gigplatform.app import create_app
+    from gigplatform.events import RecordingPublisher
+    from tests.shifts.conftest import make_admin
+
+    publisher = RecordingPublisher()
+    async with AsyncTestClient(app=create_app(settings, clock, publisher), base_url="http://t.local") as client:
+        admin = await make_admin(client, session, kit, "admin@example.com")
+        body = {"dates": [DAY.isoformat()], "hours": [10], "tracks": ["pre_sales"], "capacity": 1, "pay_fen": 1}
+        (slot,) = (await client.post("/api/admin/slots/publish", json=body, headers=admin)).json()["items"]
+        first, second = await make_freelancers(2)
+        clock.set(window_of(DAY))
+        publisher.events.clear()
+        assert (await book(client, first, slot["slot_id"])).status_code == 201
+        assert [(e.topic, str(e.payload["slot_id"])) for e in publisher.events] == [
+            ("shift.seats_changed", slot["slot_id"])
+        ]
+        publisher.events.clear()
+        assert reason_of(await book(client, second, slot["slot_id"])) == "full"
+        assert publisher.events == []
