@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.accounts import service as accounts
 from gigplatform.clock import BUSINESS_TZ
+from gigplatform.db import uuid7
 from gigplatform.errors import N_, Conflict, InvalidInput, NotFound
 from gigplatform.events import record_event
 from gigplatform.notifications import notify
@@ -36,7 +37,7 @@ from shifts.models import (
 from shifts.policy import Policy, business_day_and_week, load_policy
 from shifts.reliability import has_priority, reliability_counts
 from shifts.rules import CallerFacts, SlotFacts, refusal
-from shifts.waitlist import fill_from_waitlist
+from shifts.waitlist import fill_from_waitlist, position_of
 
 MAX_LIST_DAYS = 31
 
@@ -155,8 +156,6 @@ def _below_booked(slot: ShiftSlot) -> Conflict:
 
 
 def _new_slot(item: PublishItem, policy: Policy, now: datetime) -> ShiftSlot:
-    from gigplatform.db import uuid7
-
     day, week = business_day_and_week(item.starts_at)
     return ShiftSlot(
         id=uuid7(),
@@ -296,8 +295,6 @@ async def list_slots(
             )
         )
     }
-    from shifts.waitlist import position_of
-
     views = []
     for slot in slots:
         facts = SlotFacts.of(slot)
