@@ -48,16 +48,13 @@ from recruitment.pipeline import (
     said,
     timeline,
 )
-from recruitment.review import (
-    CSV_COLUMNS,
-    OFFSET_MAX,
+from recruitment.review import BulkResult, advance_application, bulk_review, reject_application
+from recruitment.review_export import CSV_COLUMNS, CsvWords, check_export, export_csv
+from recruitment.review_list import (
     ApplicationFilter,
-    BulkResult,
-    advance_application,
-    bulk_review,
+    ReviewPage,
+    ReviewRow,
     count_by_status,
-    export_csv,
-    reject_application,
     review_applications,
 )
 from recruitment.rounds import (
@@ -106,7 +103,6 @@ __all__ = [
     "EDITABLE_WHILE_OPEN",
     "EXAM_STAGES",
     "JOBS",
-    "OFFSET_MAX",
     "REASONS",
     "REASON_MAX",
     "ROUND_DEFAULTS",
@@ -122,6 +118,7 @@ __all__ = [
     "ApplicationStatus",
     "BulkResult",
     "CertificationView",
+    "CsvWords",
     "IdentityAnswer",
     "IdentityCheck",
     "IdentityProvider",
@@ -131,6 +128,8 @@ __all__ = [
     "ModuleProgress",
     "Reason",
     "ResidentId",
+    "ReviewPage",
+    "ReviewRow",
     "Round",
     "RoundIn",
     "RoundInput",
@@ -154,6 +153,7 @@ __all__ = [
     "bulk_review",
     "certifications",
     "certify",
+    "check_export",
     "claim_identity_check",
     "close_expired_rounds",
     "close_round",
