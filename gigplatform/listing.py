@@ -5,7 +5,9 @@ document shows), `page_of` slices a list the service returned whole.
 
 A list that grows past where an OFFSET stays cheap (a round's applications) is read by keyset instead: the same
 `items`, `total` and `limit`, with `next_cursor`/`previous_cursor` in place of `offset` (`CursorPage`); a client
-passes a cursor back as `cursor` to get the next or previous page, and a null cursor means there is none."""
+passes a cursor back as `cursor` to get the next or previous page, and a null cursor means there is none. Such a
+list counts only so far (counting it whole would cost more than the page): `total_exact` is false when there are
+more than `total` says."""
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ class Page(msgspec.Struct, Generic[T]):
 class CursorPage(msgspec.Struct, Generic[T]):
     items: list[T]
     total: int
+    total_exact: bool
     limit: int
     next_cursor: str | None
     previous_cursor: str | None

@@ -27,6 +27,9 @@ from recruitment.rounds import round_by_id
 
 A = Application
 LIMIT_MAX = 500
+# Counts stop here: counting a round of 50,000 to the last row costs more than the page it heads, and past this
+# many an admin narrows the list by its filters rather than reads on. A count above it reads "more than 1,000".
+COUNT_MAX = 1000
 CURSOR_MAX = 1000  # characters; a real cursor is a few hundred at most
 
 
@@ -115,13 +118,14 @@ class ReviewRow:
 @dataclass(frozen=True)
 class ReviewPage:
     """A page of the list; `next_cursor`/`previous_cursor` are None at either end. `total` counts what the
-    filters select (None when not asked for)."""
+    filters select up to COUNT_MAX (`total_exact` False when there are more), or is None when not asked for."""
 
     rows: list[ReviewRow]
     total: int | None
     next_cursor: str | None = None
     previous_cursor: str | None = None
     limit: int = 50
+    total_exact: bool = True
 
 
 def check_filter(filters: ApplicationFilter) -> None:
@@ -259,8 +263,8 @@ def as_row(values: Any) -> ReviewRow:
 async def review_applications(
     session: AsyncSession, round_id: uuid.UUID, filters: ApplicationFilter, *, with_total: bool = True
 ) -> ReviewPage:
-    """A page of the round's applications, filtered and sorted, from `filters.cursor` on; the total (one count
-    through the round's indexes) only when asked for."""
+    """A page of the round's applications, filtered and sorted, from `filters.cursor` on; the total (counted up to
+    COUNT_MAX, see `capped_count`) only when asked for."""
     round_ = await round_by_id(session, round_id)
     check_filter(filters)
     sort, ordering = ordering_for(round_, filters)
@@ -285,11 +289,24 @@ async def review_applications(
             previous_cursor = cursor_of(sort, ordering, rows[0], False)
     total = None
     if with_total:
-        total = await session.scalar(filtered(round_id, filters, func.count()).order_by(None)) or 0
-    return ReviewPage(rows, total, next_cursor, previous_cursor, filters.limit)
+        total = await session.scalar(capped_count(filtered(round_id, filters, A.id))) or 0
+    exact = total is None or total <= COUNT_MAX
+    total = None if total is None else min(total, COUNT_MAX)
+    return ReviewPage(rows, total, next_cursor, previous_cursor, filters.limit, exact)
+
+
+def capped_count(query: Select[Any]) -> Select[Any]:
+    """How many rows `query` selects, counted up to COUNT_MAX + 1 (a bounded index range, whatever the round's
+    size); more than COUNT_MAX reads as "more than COUNT_MAX"."""
+    return select(func.count()).select_from(query.limit(COUNT_MAX + 1).subquery())
 
 
 async def count_by_status(session: AsyncSession, round_id: uuid.UUID) -> dict[str, int]:
-    """How many of the round's applications stand at each status, in one query (statuses with none are left out)."""
-    rows = await session.execute(select(A.status, func.count()).where(A.round_id == round_id).group_by(A.status))
-    return {status.value: n for status, n in rows.all()}
+    """How many of the round's applications stand at each status, each counted up to COUNT_MAX + 1 through the
+    status index, in one statement (statuses with none are left out)."""
+    counts = [
+        capped_count(select(A.id).where(A.round_id == round_id, A.status == status)).scalar_subquery().label(status)
+        for status in ApplicationStatus
+    ]
+    row = (await session.execute(select(*counts))).one()
+    return {status.value: n for status, n in zip(ApplicationStatus, row, strict=True) if n}

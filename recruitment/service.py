@@ -51,6 +51,7 @@ from recruitment.pipeline import (
 from recruitment.review import BulkResult, advance_application, bulk_review, reject_application
 from recruitment.review_export import CSV_COLUMNS, CsvWords, check_export, export_csv
 from recruitment.review_list import (
+    COUNT_MAX,
     ApplicationFilter,
     ReviewPage,
     ReviewRow,
@@ -99,6 +100,7 @@ from recruitment.typing_test import (
 
 __all__ = [
     "ADVANCE",
+    "COUNT_MAX",
     "CSV_COLUMNS",
     "EDITABLE_WHILE_OPEN",
     "EXAM_STAGES",

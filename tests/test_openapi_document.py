@@ -119,7 +119,7 @@ async def test_structs_that_refuse_unknown_fields_say_so(document) -> None:
 
 OFFSET_PAGE = {"items", "total", "limit", "offset"}
 # Lists that grow past where an OFFSET stays cheap are read by keyset: the same page with cursors for the offset.
-KEYSET_PAGE = {"items", "total", "limit", "next_cursor", "previous_cursor"}
+KEYSET_PAGE = {"items", "total", "total_exact", "limit", "next_cursor", "previous_cursor"}
 KEYSET_LISTS = {"reviewApplications"}
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gigplatform.accounts.models import LoginKind, Role, User
 from gigplatform.db import make_engine, uuid7
 from gigplatform.migrations import runner
-from recruitment import service
+from recruitment import review_list, service
 from recruitment.models import Application, ApplicationStatus, ApplicationTrack, Round, RoundStatus
 from recruitment.name_order import name_sort_key
 from recruitment.review_list import ORDERINGS, STUDENTS_FIRST, STUDENTS_FIRST_NAME, Cursor, page_query
@@ -345,3 +345,19 @@ async def test_0008_fills_tracks_and_name_keys_of_earlier_applications(
             ]
     finally:
         await engine.dispose()
+
+
+async def test_counts_stop_past_the_limit_so_a_big_round_costs_no_more(session: AsyncSession, monkeypatch) -> None:
+    """Counting a round to its last row would read all of it for every page: counts stop at COUNT_MAX + 1."""
+    monkeypatch.setattr(review_list, "COUNT_MAX", 3)
+    round_ = await seed(session, 12)  # typing 4, each other status 2
+    with statements(session) as seen:
+        counts = await service.count_by_status(session, round_.id)
+    assert counts == {"identity_pending": 2, "typing": 4, "training": 2, "rejected": 2, "certified": 2}
+    assert len(seen) == 1 and seen[0].upper().count("LIMIT") == len(ApplicationStatus)
+    page = await service.review_applications(session, round_.id, service.ApplicationFilter(limit=2))
+    assert (page.total, page.total_exact) == (3, False)  # more than 3
+    narrow = await service.review_applications(session, round_.id, service.ApplicationFilter(status="training"))
+    assert (narrow.total, narrow.total_exact) == (2, True)
+    exactly = await service.review_applications(session, round_.id, service.ApplicationFilter(track="complaints"))
+    assert (exactly.total, exactly.total_exact) == (2, True)

@@ -72,7 +72,10 @@ async def _review_page(
     round_ = await recruitment.access_round(db_session, principal, round_id)
     errors = dict(errors or {})
     by_status = await recruitment.count_by_status(db_session, round_id)
-    counts = {"": sum(by_status.values()), **{value: by_status.get(value, 0) for value in STATUSES}}
+    most = recruitment.COUNT_MAX
+    counts = {value: min(by_status.get(value, 0), most) for value in STATUSES}
+    shown = {value: _count_shown(n, by_status.get(value, 0) > most) for value, n in counts.items()}
+    shown[""] = _count_shown(sum(counts.values()), any(n > most for n in by_status.values()))
     listed = recruitment.ReviewPage([], 0)
     # the status chips' counts already hold the total, unless a track or student filter narrows it
     narrowed = bool(query.track or query.student)
@@ -89,10 +92,11 @@ async def _review_page(
         status,
         round=round_,
         rows=listed.rows,
-        total=listed.total if narrowed else counts.get(query.status, 0),
+        total=_count_shown(listed.total or 0, not listed.total_exact) if narrowed else shown.get(query.status, "0"),
         listed=listed,
         q=query,
         counts=counts,
+        shown=shown,
         statuses=STATUSES,
         tracks=TRACKS,
         sorts=SORT_LABELS,
@@ -101,6 +105,12 @@ async def _review_page(
         reason=reason,
         reason_text=reason_text,
     )
+
+
+def _count_shown(n: int, more: bool) -> str:
+    """A count as the page shows it; one the database stopped counting (see `recruitment.COUNT_MAX`) reads
+    "1,000+"."""
+    return f"{n:,}+" if more else f"{n:,}"
 
 
 def _review_query(
