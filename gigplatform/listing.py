@@ -7,7 +7,7 @@ A list that grows past where an OFFSET stays cheap (a round's applications) is r
 `items`, `total` and `limit`, with `next_cursor`/`previous_cursor` in place of `offset` (`CursorPage`); a client
 passes a cursor back as `cursor` to get the next or previous page, and a null cursor means there is none. Such a
 list counts only so far (counting it whole would cost more than the page): `total_exact` is false when there are
-more than `total` says."""
+more than `total` says, and `total` is null when a filter could only be counted by reading the whole list."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class Page(msgspec.Struct, Generic[T]):
 
 class CursorPage(msgspec.Struct, Generic[T]):
     items: list[T]
-    total: int
+    total: int | None
     total_exact: bool
     limit: int
     next_cursor: str | None

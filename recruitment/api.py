@@ -219,8 +219,7 @@ class AdminRoundController(Controller):
     ) -> ApplicationPage:
         page = await service.review_applications(db_session, round_id, filters)
         items = [admin_application_out(a) for a in page.rows]
-        total = page.total or 0
-        return ApplicationPage(items, total, page.total_exact, page.limit, page.next_cursor, page.previous_cursor)
+        return ApplicationPage(items, page.total, page.total_exact, page.limit, page.next_cursor, page.previous_cursor)
 
     @get("/{round_id:uuid}/applications.csv", operation_id="exportApplications", dependencies=REVIEW_FILTER)
     async def export(

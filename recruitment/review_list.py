@@ -96,7 +96,7 @@ _DECODE: dict[str, Callable[[Any], Any]] = {
 
 @dataclass(frozen=True)
 class ReviewRow:
-    """One listed application, as the list and the CSV show it."""
+    """One listed application, as the list and the CSV show it; its fields are LISTED's columns, in order."""
 
     id: uuid.UUID
     round_id: uuid.UUID
@@ -118,7 +118,8 @@ class ReviewRow:
 @dataclass(frozen=True)
 class ReviewPage:
     """A page of the list; `next_cursor`/`previous_cursor` are None at either end. `total` counts what the
-    filters select up to COUNT_MAX (`total_exact` False when there are more), or is None when not asked for."""
+    filters select up to COUNT_MAX (`total_exact` False when there are more), or is None when not asked for or
+    not `countable`."""
 
     rows: list[ReviewRow]
     total: int | None
@@ -257,7 +258,9 @@ def page_query(
 
 
 def as_row(values: Any) -> ReviewRow:
-    return ReviewRow(**{c.key: values._mapping[c.key] for c in LISTED})
+    """A row selected as LISTED, whose order ReviewRow's fields follow (by position: a name lookup per column
+    was most of the export's time)."""
+    return ReviewRow(*values[: len(LISTED)])
 
 
 async def review_applications(
@@ -288,11 +291,19 @@ async def review_applications(
         if cursor is not None and (forward or more):
             previous_cursor = cursor_of(sort, ordering, rows[0], False)
     total = None
-    if with_total:
+    if with_total and countable(filters):
         total = await session.scalar(capped_count(filtered(round_id, filters, A.id))) or 0
-    exact = total is None or total <= COUNT_MAX
+    exact = total is not None and total <= COUNT_MAX
     total = None if total is None else min(total, COUNT_MAX)
     return ReviewPage(rows, total, next_cursor, previous_cursor, filters.limit, exact)
+
+
+def countable(filters: ApplicationFilter) -> bool:
+    """Whether the filters' total can be counted through one index range: the round's, a status's or the
+    student flag's. A track (one application in forty may ask for the rarest) or two filters at once would have
+    the count walk one index checking every row against the other condition, up to the whole round; such a list
+    is paged without a total."""
+    return not filters.track and (filters.status is None or filters.is_student is None)
 
 
 def capped_count(query: Select[Any]) -> Select[Any]:

@@ -96,7 +96,9 @@ async def test_every_sort_and_filter(client, admin, reviewed) -> None:
     for params, expected in FILTERS:
         page = await _page(client, admin, round_["id"], sort="created_at", **params)
         assert [a["id"] for a in page["items"]] == [ids[i] for i in expected], params
-        assert page["total"] == len(expected)
+        # a track, or two filters at once, would be counted by reading the whole round: no total then
+        countable = "track" not in params and not ("status" in params and "is_student" in params)
+        assert (page["total"], page["total_exact"]) == ((len(expected), True) if countable else (None, False))
     # paging by cursor keeps the total; the last page has no next link, the first no previous one
     first = await _page(client, admin, round_["id"], sort="created_at", limit=3)
     second = await _page(client, admin, round_["id"], sort="created_at", limit=3, cursor=first["next_cursor"])

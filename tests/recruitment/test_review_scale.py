@@ -210,7 +210,8 @@ async def test_paging_visits_every_row_once_in_both_directions_under_every_sort_
             assert backward[-1].previous_cursor is None
             assert (backward[-1].next_cursor is None) == (len(expected) <= 4)
             page = await service.review_applications(session, round_.id, service.ApplicationFilter(sort=sort, **f))
-            assert page.total == len(expected)
+            countable = "track" not in f and not ("status" in f and "is_student" in f)
+            assert page.total == (len(expected) if countable else None)
 
 
 def _all(round_id: uuid.UUID) -> Any:
@@ -359,5 +360,7 @@ async def test_counts_stop_past_the_limit_so_a_big_round_costs_no_more(session: 
     assert (page.total, page.total_exact) == (3, False)  # more than 3
     narrow = await service.review_applications(session, round_.id, service.ApplicationFilter(status="training"))
     assert (narrow.total, narrow.total_exact) == (2, True)
-    exactly = await service.review_applications(session, round_.id, service.ApplicationFilter(track="complaints"))
-    assert (exactly.total, exactly.total_exact) == (2, True)
+    students = await service.review_applications(session, round_.id, service.ApplicationFilter(is_student=True))
+    assert (students.total, students.total_exact) == (3, False)  # 4 of the 12
+    by_track = await service.review_applications(session, round_.id, service.ApplicationFilter(track="complaints"))
+    assert (by_track.total, by_track.total_exact) == (None, False)  # a track is not counted: see `countable`

@@ -92,7 +92,7 @@ async def _review_page(
         status,
         round=round_,
         rows=listed.rows,
-        total=_count_shown(listed.total or 0, not listed.total_exact) if narrowed else shown.get(query.status, "0"),
+        total=shown.get(query.status, "0") if not narrowed else _total_shown(listed),
         listed=listed,
         q=query,
         counts=counts,
@@ -105,6 +105,11 @@ async def _review_page(
         reason=reason,
         reason_text=reason_text,
     )
+
+
+def _total_shown(listed: recruitment.ReviewPage) -> str:
+    """A narrowed list's total, or nothing where counting it would read the whole round (a track filter)."""
+    return "" if listed.total is None else _count_shown(listed.total, not listed.total_exact)
 
 
 def _count_shown(n: int, more: bool) -> str:
