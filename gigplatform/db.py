@@ -12,10 +12,10 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar.di import NamedDependency
 from sqlalchemy import DateTime, Enum, MetaData, Uuid, event
@@ -31,6 +31,7 @@ from gigplatform.events import PUBLISHER, LogPublisher, Publisher
 # aiosqlite logs every operation with its arguments at DEBUG: the bound parameters, which hold personal data.
 logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
+T = TypeVar("T")
 DbSession = NamedDependency[AsyncSession]
 """A handler parameter `db_session: DbSession` receives the request's session."""
 
@@ -199,3 +200,30 @@ async def discard(session: AsyncSession, exc: BaseException) -> None:
         await session.commit()
     else:
         await session.rollback()
+
+
+@contextlib.asynccontextmanager
+async def read_transaction(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A transaction that only reads and sees one snapshot throughout (REPEATABLE READ, READ ONLY on PostgreSQL;
+    an explicit BEGIN on SQLite, whose driver would otherwise run each SELECT on its own), rolled back at the end.
+    For a reply streamed after the request's own unit of work has ended."""
+    async with sessionmaker() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            await session.connection(
+                execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+            )
+        else:
+            await (await session.connection()).exec_driver_sql("BEGIN")
+        try:
+            yield session
+        finally:
+            await session.rollback()
+
+
+async def streamed(
+    sessionmaker: async_sessionmaker[AsyncSession], produce: Callable[[AsyncSession], AsyncIterator[T]]
+) -> AsyncIterator[T]:
+    """What `produce` yields, read in one `read_transaction` that lasts as long as the reply is being sent."""
+    async with read_transaction(sessionmaker) as session:
+        async for piece in produce(session):
+            yield piece

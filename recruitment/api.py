@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import uuid
 
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, get, patch, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK
 
-from gigplatform.db import DbSession, unit_of_work
-from gigplatform.listing import WINDOW, Page, Paged, page_of
+from gigplatform.clock import business_today
+from gigplatform.db import DbSession, streamed, unit_of_work
+from gigplatform.headers import attachment
+from gigplatform.listing import WINDOW, CursorParam, Page, Paged, page_of
 from gigplatform.openapi import conflict, item_rules, problem
 from gigplatform.security import CurrentPrincipal, Kit, admin_only, authenticated, worker_only
 from recruitment import service
@@ -58,10 +61,10 @@ def review_filters(
     is_student: FromQuery[bool | None] = None,
     sort: FromQuery[str | None] = None,
     limit: FromQuery[int] = 50,
-    offset: FromQuery[int] = 0,
+    cursor: CursorParam = None,
 ) -> service.ApplicationFilter:
-    """The review's query parameters, shared by the list and its CSV export."""
-    return service.ApplicationFilter(status, track, is_student, sort, limit, offset)
+    """The review's query parameters, shared by the list and its CSV export (which reads the whole list)."""
+    return service.ApplicationFilter(status, track, is_student, sort, limit, cursor)
 
 
 ReviewFilter = NamedDependency[service.ApplicationFilter]
@@ -115,20 +118,23 @@ class AdminRoundController(Controller):
 
     @get("/{round_id:uuid}/applications", operation_id="reviewApplications", dependencies=REVIEW_FILTER)
     async def applications(
-        self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, filters: ReviewFilter
+        self, round_id: FromPath[uuid.UUID], db_session: DbSession, filters: ReviewFilter
     ) -> ApplicationPage:
-        rows, total = await service.review_applications(db_session, round_id, filters)
-        return ApplicationPage([admin_application_out(a, kit) for a in rows], total, filters.limit, filters.offset)
+        page = await service.review_applications(db_session, round_id, filters)
+        items = [admin_application_out(a) for a in page.rows]
+        return ApplicationPage(items, page.total, page.total_exact, page.limit, page.next_cursor, page.previous_cursor)
 
     @get("/{round_id:uuid}/applications.csv", operation_id="exportApplications", dependencies=REVIEW_FILTER)
     async def export(
-        self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, filters: ReviewFilter
-    ) -> Response[str]:
-        body = await service.export_csv(db_session, kit.cipher, round_id, filters)
-        return Response(
-            body,
-            media_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="applications-{round_id}.csv"'},
+        self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, state: State, filters: ReviewFilter
+    ) -> Stream:
+        """Codes and ISO instants, for programs; the admin page's export speaks the admin's language."""
+        round_ = await service.check_export(db_session, round_id, filters)
+        day = f"{business_today(kit.clock):%Y%m%d}"
+        return Stream(
+            streamed(state.sessionmaker, lambda session: service.export_csv(session, round_id, filters)),
+            media_type="text/csv; charset=utf-8",
+            headers=attachment(f"applications-{round_.title}-{day}.csv", f"applications-{day}.csv"),
         )
 
 

@@ -36,7 +36,17 @@ from recruitment.identity import (
     mask_id_number,
     parse_resident_id,
 )
-from recruitment.models import Actor, Application, ApplicationEvent, PersonIdentity, Round, RoundStatus, Track
+from recruitment.models import (
+    Actor,
+    Application,
+    ApplicationEvent,
+    ApplicationTrack,
+    PersonIdentity,
+    Round,
+    RoundStatus,
+    Track,
+)
+from recruitment.name_order import name_sort_key
 from recruitment.pipeline import (
     TRANSITIONS,
     S,
@@ -160,6 +170,7 @@ async def submit_application(
         round_id=round_.id,
         user_id=principal.user_id,
         legal_name=legal_name,
+        legal_name_key=name_sort_key(legal_name),
         id_number_encrypted=cipher.encrypt(resident_id.number),
         id_hash=id_hash,
         age_at_application=age,
@@ -188,6 +199,7 @@ async def submit_application(
     try:
         async with session.begin_nested():
             session.add_all([application, submitted])
+            session.add_all(ApplicationTrack(application_id=application.id, track=t) for t in application.tracks)
             _system_move(session, application, S.IDENTITY_PENDING, now, "identity_checking")
             await session.flush()
     except IntegrityError as exc:  # a concurrent application won the race the checks above could not see

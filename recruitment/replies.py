@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from gigplatform.db import DbSession
-from gigplatform.security import FieldCipher, SecurityKit
+from gigplatform.security import FieldCipher
 from recruitment import service
 from recruitment.schemas import (
     ApplicationAdminOut,
@@ -86,13 +86,12 @@ def application_out(
     )
 
 
-def admin_application_out(application: Application, kit: SecurityKit) -> ApplicationAdminOut:
+def admin_application_out(application: service.ReviewRow) -> ApplicationAdminOut:
     return ApplicationAdminOut(
         application.id,
         application.round_id,
         application.user_id,
         application.legal_name,
-        service.shown_id_number(kit.cipher, application),
         application.age_at_application,
         application.phone,
         application.is_student,

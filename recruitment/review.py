@@ -1,24 +1,19 @@
-"""Reviewing a round's applications: filters and sorting, counts by status, rejecting and advancing (one by one
-or in bulk), and the CSV export."""
+"""Reviewing a round's applications: rejecting and advancing them, one by one or in bulk. The list itself is
+`recruitment.review_list`, its CSV `recruitment.review_export`."""
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.clock import Clock
 from gigplatform.errors import N_, Conflict, DomainError, FieldError, InvalidInput
-from gigplatform.security import FieldCipher, Principal
-from recruitment.applying import shown_id_number
+from gigplatform.security import Principal
 from recruitment.certification import certify
-from recruitment.models import Actor, Application, PersonIdentity, Round, Track
+from recruitment.models import Actor, Application, PersonIdentity
 from recruitment.pipeline import (
     ADVANCE,
     REASON_MAX,
@@ -33,83 +28,6 @@ from recruitment.pipeline import (
     said,
     write_first,
 )
-from recruitment.rounds import round_by_id
-
-LIMIT_MAX = 500
-OFFSET_MAX = 1_000_000  # far past any round's applications, and well inside every database's integer
-
-
-@dataclass
-class ApplicationFilter:
-    status: str | None = None
-    track: str | None = None
-    is_student: bool | None = None
-    sort: str | None = None
-    limit: int = 50
-    offset: int = 0
-
-
-# Sorting by status follows the pipeline, not the alphabet.
-PIPELINE_ORDER = case({status: n for n, status in enumerate(S)}, value=Application.status, else_=len(S))
-ORDERINGS: dict[str, tuple[Any, ...]] = {
-    "created_at": (Application.created_at, Application.id),
-    "-created_at": (Application.created_at.desc(), Application.id.desc()),
-    "legal_name": (Application.legal_name, Application.id),
-    "status": (PIPELINE_ORDER, Application.created_at),
-    "age": (Application.age_at_application, Application.created_at.desc(), Application.id),
-    "-age": (Application.age_at_application.desc(), Application.created_at, Application.id),
-}
-
-
-def _review_query(round_: Round, filters: ApplicationFilter) -> Any:
-    if filters.status is not None and filters.status not in S.__members__.values():
-        raise InvalidInput(N_("Unknown status."), field="status", rule="one_of")
-    if filters.track is not None and filters.track not in Track.__members__.values():
-        raise InvalidInput(N_("Unknown track."), field="track", rule="one_of")
-    if filters.sort is not None and filters.sort not in ORDERINGS:
-        raise InvalidInput(N_("Unknown sort order."), field="sort", rule="one_of")
-    if not (1 <= filters.limit <= LIMIT_MAX):
-        raise InvalidInput(
-            N_("limit is %(least)s to %(most)s."), field="limit", rule="range", params={"least": 1, "most": LIMIT_MAX}
-        )
-    if not (0 <= filters.offset <= OFFSET_MAX):
-        raise InvalidInput(
-            N_("offset is %(least)s to %(most)s."),
-            field="offset",
-            rule="range",
-            params={"least": 0, "most": OFFSET_MAX},
-        )
-    query = select(Application).where(Application.round_id == round_.id)
-    if filters.status:
-        query = query.where(Application.status == filters.status)
-    if filters.is_student is not None:
-        query = query.where(Application.is_student.is_(filters.is_student))
-    if filters.track:
-        # tracks are a JSON list of fixed names; its text form holds each as "name" on every database
-        query = query.where(cast(Application.tracks, String).like(f'%"{filters.track}"%'))
-    return query
-
-
-async def review_applications(
-    session: AsyncSession, round_id: uuid.UUID, filters: ApplicationFilter
-) -> tuple[list[Application], int]:
-    """The round's applications, filtered and sorted (students first by default where the round prefers them)."""
-    round_ = await round_by_id(session, round_id)
-    query = _review_query(round_, filters)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    ordering = ORDERINGS[filters.sort or "created_at"]
-    if round_.student_preferred and filters.sort is None:
-        ordering = (Application.is_student.desc(), *ordering)
-    rows = await session.scalars(query.order_by(*ordering).limit(filters.limit).offset(filters.offset))
-    return list(rows), total or 0
-
-
-async def count_by_status(session: AsyncSession, round_id: uuid.UUID) -> dict[str, int]:
-    """How many of the round's applications stand at each status, in one query (statuses with none are left out)."""
-    rows = await session.execute(
-        select(Application.status, func.count()).where(Application.round_id == round_id).group_by(Application.status)
-    )
-    return {status.value: n for status, n in rows.all()}
 
 
 async def reject_application(
@@ -238,56 +156,3 @@ async def bulk_review(
                 BulkResult(application_id, False, None, error.rule if error else exc.slug, exc.detail, error)
             )
     return results
-
-
-CSV_COLUMNS = (
-    "id",
-    "legal_name",
-    "id_number_masked",
-    "age",
-    "phone",
-    "is_student",
-    "tracks",
-    "status",
-    "status_reason",
-    "created_at",
-)
-
-
-async def export_csv(
-    session: AsyncSession, cipher: FieldCipher, round_id: uuid.UUID, filters: ApplicationFilter
-) -> str:
-    """The filtered applications as CSV (UTF-8 with a BOM so spreadsheet programs read the Chinese right); the age
-    is the age on the day of applying."""
-    filters.limit, filters.offset = 500, 0
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    offset = 0
-    while True:
-        filters.offset = offset
-        rows, total = await review_applications(session, round_id, filters)
-        for a in rows:
-            writer.writerow(
-                [
-                    a.id,
-                    _csv_safe(a.legal_name),
-                    shown_id_number(cipher, a),
-                    a.age_at_application,
-                    a.phone,
-                    "yes" if a.is_student else "no",
-                    " ".join(a.tracks),
-                    a.status.value,
-                    _csv_safe(a.status_reason),
-                    a.created_at.isoformat(),
-                ]
-            )
-        offset += len(rows)
-        if offset >= total or not rows:
-            return out.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ is prefixed so it stays text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

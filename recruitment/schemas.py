@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from gigplatform.listing import CursorPage
+
 TrackName = Literal["pre_sales", "after_sales", "complaints"]
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 Quota = Annotated[int, msgspec.Meta(ge=1, le=100_000)]
@@ -125,7 +127,6 @@ class ApplicationAdminOut(msgspec.Struct):
     round_id: uuid.UUID
     user_id: uuid.UUID
     legal_name: str
-    id_number_masked: str
     age: int
     phone: str
     is_student: bool
@@ -136,11 +137,7 @@ class ApplicationAdminOut(msgspec.Struct):
     updated_at: datetime
 
 
-class ApplicationPage(msgspec.Struct):
-    items: list[ApplicationAdminOut]
-    total: int
-    limit: int
-    offset: int
+ApplicationPage = CursorPage[ApplicationAdminOut]
 
 
 class RejectIn(msgspec.Struct):

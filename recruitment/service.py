@@ -48,16 +48,14 @@ from recruitment.pipeline import (
     said,
     timeline,
 )
-from recruitment.review import (
-    CSV_COLUMNS,
-    OFFSET_MAX,
+from recruitment.review import BulkResult, advance_application, bulk_review, reject_application
+from recruitment.review_export import CSV_COLUMNS, CsvWords, check_export, export_csv
+from recruitment.review_list import (
+    COUNT_MAX,
     ApplicationFilter,
-    BulkResult,
-    advance_application,
-    bulk_review,
+    ReviewPage,
+    ReviewRow,
     count_by_status,
-    export_csv,
-    reject_application,
     review_applications,
 )
 from recruitment.rounds import (
@@ -103,11 +101,11 @@ from recruitment.typing_test import (
 
 __all__ = [
     "ADVANCE",
+    "COUNT_MAX",
     "CSV_COLUMNS",
     "EDITABLE_WHILE_OPEN",
     "EXAM_STAGES",
     "JOBS",
-    "OFFSET_MAX",
     "REASONS",
     "REASON_MAX",
     "ROUND_DEFAULTS",
@@ -123,6 +121,7 @@ __all__ = [
     "ApplicationStatus",
     "BulkResult",
     "CertificationView",
+    "CsvWords",
     "IdentityAnswer",
     "IdentityCheck",
     "IdentityProvider",
@@ -132,6 +131,8 @@ __all__ = [
     "ModuleProgress",
     "Reason",
     "ResidentId",
+    "ReviewPage",
+    "ReviewRow",
     "Round",
     "RoundIn",
     "RoundInput",
@@ -156,6 +157,7 @@ __all__ = [
     "certifications",
     "certified_for",
     "certify",
+    "check_export",
     "check_round",
     "claim_identity_check",
     "close_expired_rounds",

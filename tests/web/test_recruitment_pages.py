@@ -12,17 +12,20 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 from stdnum.cn import ric
 
 from gigplatform.accounts import service as accounts
 from gigplatform.security import Principal
+from recruitment import review_list
 from recruitment import service as recruitment
 from recruitment.models import ApplicationStatus, RoundStatus, Track
 from recruitment.service import REASONS, because, said
 from tests.conftest import PASSWORD, register
 from tests.web.test_pages import submit
 from web import i18n, recruitment_words
+from web.admin import review as review_pages
 
 ADMIN = "admin@example.com"
 WORKER = "13912345678"
@@ -386,7 +389,8 @@ async def test_typing_test_and_training_reader_lead_to_the_exam_step(client, ses
     assert application.status == ApplicationStatus.EXAM
 
 
-async def test_review_filters_bulk_actions_and_csv_export(client, session, kit, clock) -> None:
+async def test_review_filters_bulk_actions_and_csv_export(client, session, kit, clock, monkeypatch) -> None:
+    monkeypatch.setattr(review_pages, "REVIEW_PAGE_SIZE", 2)  # three applications make two pages
     admin = await make_admin(session, kit)
     round_, _modules = await open_round_with_modules(session, kit, admin, clock, modules=0, student_preferred=True)
     numbers = {}
@@ -412,18 +416,38 @@ async def test_review_filters_bulk_actions_and_csv_export(client, session, kit, 
     review = await client.get(f"/admin/rounds/{round_.id}/applications")
     assert review.status_code == 200
     assert review.text.index("王芳") < review.text.index("张伟")  # students first where the round prefers them
-    for name, number in numbers.items():
-        assert name in review.text and number not in review.text and number[:4] + "**********" in review.text
+    assert "刘洋" not in review.text  # the first page of two
+    for number in numbers.values():
+        assert number not in review.text
+    assert "**********" not in review.text  # the list reads no ID number; the application's own page shows it
+    # pages follow each other by cursor: next, then previous back to the first
+    assert 'rel="prev"' not in review.text
+    later = await client.get(f"/admin/rounds/{round_.id}/applications?" + _link(review.text, "next"))
+    assert later.status_code == 200 and "刘洋" in later.text and "王芳" not in later.text
+    assert 'rel="next"' not in later.text and "3 份报名" in later.text.replace("\n", "")
+    again = await client.get(f"/admin/rounds/{round_.id}/applications?" + _link(later.text, "prev"))
+    assert "王芳" in again.text and "刘洋" not in again.text and 'rel="prev"' not in again.text
     students = await client.get(f"/admin/rounds/{round_.id}/applications?student=yes")
     assert "王芳" in students.text and "张伟" not in students.text
+    # counts stop past a limit (issue 16: a count of the whole round cost more than the page)
+    monkeypatch.setattr(recruitment, "COUNT_MAX", 1)
+    monkeypatch.setattr(review_list, "COUNT_MAX", 1)
+    capped = await client.get(f"/admin/rounds/{round_.id}/applications?student=no")
+    assert "1+ 份报名" in capped.text and "全部 <b>1+</b>" in capped.text
+    monkeypatch.setattr(recruitment, "COUNT_MAX", 1000)
+    monkeypatch.setattr(review_list, "COUNT_MAX", 1000)
     by_track = await client.get(f"/admin/rounds/{round_.id}/applications?track=after_sales")
     assert "王芳" in by_track.text and "刘洋" not in by_track.text
+    # a track filter is paged without a total (it would read the whole round); the bulk confirmation's own
+    # "{count} 份报名" is a placeholder, not a total
+    assert not re.search(r"\d\+? 份报名", by_track.text)
     bad_filter = await client.get(f"/admin/rounds/{round_.id}/applications?sort=shoe_size")
     assert bad_filter.status_code == 422 and "未知的排序方式" in bad_filter.text
-    for far in ("99999999999999999999", "9223372036854775808", "50001"):  # clamped to the last possible page
-        beyond = await client.get(f"/admin/rounds/{round_.id}/applications?page_number={far}")
-        assert beyond.status_code == 200 and "王芳" not in beyond.text, far
+    stale = await client.get(f"/admin/rounds/{round_.id}/applications?cursor=WyJhZ2UiXQ")
+    assert stale.status_code == 422 and "此翻页链接已失效，请从第一页重新开始。" in stale.text
 
+    monkeypatch.setattr(review_pages, "REVIEW_PAGE_SIZE", 20)
+    review = await client.get(f"/admin/rounds/{round_.id}/applications")
     ids = re.findall(r'name="ids" value="([0-9a-f-]{36})"', review.text)
     assert len(ids) == 3
     path = f"/admin/rounds/{round_.id}/applications"
@@ -438,18 +462,39 @@ async def test_review_filters_bulk_actions_and_csv_export(client, session, kit, 
 
     export = await client.get(f"/admin/rounds/{round_.id}/applications.csv?status=rejected")
     assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
-    assert "attachment" in export.headers["content-disposition"]
+    assert export.content.startswith(b"\xef\xbb\xbf")
+    # a readable name: 报名审核-<round>-<Beijing day>.csv, and an ASCII one for clients that read only that
+    assert export.headers["content-disposition"] == (
+        'attachment; filename="applications-20260302.csv"; '
+        "filename*=UTF-8''" + quote("报名审核-2026年春季云客服招募-20260302.csv")
+    )
     rows = list(csv.reader(io.StringIO(export.text.lstrip("\ufeff"))))
-    assert rows[0][:3] == ["id", "legal_name", "id_number_masked"] and len(rows) == 2
-    assert rows[1][1] == "王芳" and rows[1][2] == numbers["王芳"][:4] + "*" * 10 + numbers["王芳"][-4:]
+    assert rows[0] == ["报名编号", "真实姓名", "年龄", "手机号", "学生", "业务方向", "状态", "状态原因", "报名时间"]
+    assert len(rows) == 2
+    assert rows[1][1:] == ["王芳", "36", "13900000001", "是", "售后", "已驳回", "资料不完整", "2026-03-02 09:00"]
     everything = await client.get(f"/admin/rounds/{round_.id}/applications.csv")
     for number in numbers.values():
         assert number not in everything.text
+    assert "**********" not in everything.text
     assert len(list(csv.reader(io.StringIO(everything.text)))) == 4
+    await client.get("/lang/en")
+    english = await client.get(f"/admin/rounds/{round_.id}/applications.csv?status=rejected")
+    assert quote("Application review-2026年春季云客服招募-20260302.csv") in english.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(english.text.lstrip("\ufeff"))))
+    assert rows[0][:2] == ["Application ID", "Legal name"] and rows[0][-2:] == ["Status reason", "Applied at"]
+    assert rows[1][4:] == ["Yes", "After-sales", "Rejected", "资料不完整", "2026-03-02 09:00"]
+    await client.get("/lang/zh")
 
     # the admin can open an application from the review and read its timeline
     detail = await client.get(f"/applications/{ids[0]}")
     assert detail.status_code == 200 and "资料不完整" in detail.text and "管理员" in detail.text
+
+
+def _link(page: str, rel: str) -> str:
+    """The query string of the pager's next or previous link."""
+    found = re.search(rf'<a rel="{rel}" href="\?([^"]+)"', page)
+    assert found, rel
+    return found.group(1).replace("&amp;", "&")
 
 
 async def test_english_pages_name_statuses_and_tracks(client, session, kit, clock) -> None:

@@ -1,7 +1,7 @@
 """the audit log, and when a restriction ends (users.standing_until)
 
 Revision ID: 0009_audit_and_standing
-Revises: 0007
+Revises: 0008_review_scale
 Create Date: 2026-12-01 05:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import gigplatform.db
 
 revision: str = "0009_audit_and_standing"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008_review_scale"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -52,6 +52,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_audit_log_at"))
         batch_op.drop_index(batch_op.f("ix_audit_log_actor_id"))
     op.drop_table("audit_log")
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_users_standing_until"))
-        batch_op.drop_column("standing_until")
+    # Not a batch rebuild: on SQLite that drops and recreates `users`, which every other table refers to.
+    # SQLite (3.35 and later) drops a plain column in place, as PostgreSQL does.
+    op.drop_index(op.f("ix_users_standing_until"), table_name="users")
+    op.drop_column("users", "standing_until")
