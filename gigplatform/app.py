@@ -24,6 +24,7 @@ from gigplatform.accounts.api import CONTROLLERS as ACCOUNT_CONTROLLERS
 from gigplatform.api_docs import RENDER_PLUGINS
 from gigplatform.clock import Clock, SystemClock
 from gigplatform.config import Settings
+from gigplatform.coverage.api import CONTROLLERS as COVERAGE_CONTROLLERS
 from gigplatform.db import make_engine, make_sessionmaker, unit_of_work
 from gigplatform.errors import EXCEPTION_HANDLERS, NotAuthenticated
 from gigplatform.events import FanOut, LogPublisher, Publisher
@@ -171,6 +172,7 @@ def create_app(
             *RECRUITMENT_CONTROLLERS,
             *EXAM_CONTROLLERS,
             *SHIFT_CONTROLLERS,
+            *COVERAGE_CONTROLLERS,
             *pages.ROUTES,
         ],
         dependencies={
