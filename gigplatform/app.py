@@ -42,6 +42,7 @@ from gigplatform.security import (
 )
 from recruitment.api import CONTROLLERS as RECRUITMENT_CONTROLLERS
 from recruitment.identity import IdentityProvider, provider_from_settings
+from shifts.api import CONTROLLERS as SHIFT_CONTROLLERS
 
 log = logging.getLogger("gigplatform")
 
@@ -169,6 +170,7 @@ def create_app(
             *ACCOUNT_CONTROLLERS,
             *RECRUITMENT_CONTROLLERS,
             *EXAM_CONTROLLERS,
+            *SHIFT_CONTROLLERS,
             *pages.ROUTES,
         ],
         dependencies={

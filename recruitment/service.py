@@ -21,7 +21,7 @@ from recruitment.applying import (
     submit_application,
     withdraw_application,
 )
-from recruitment.certification import CertificationView, certifications, certify, record_exam_result
+from recruitment.certification import CertificationView, certifications, certified_for, certify, record_exam_result
 from recruitment.identity import IdentityProvider, ResidentId, age_on
 from recruitment.jobs import JOBS
 from recruitment.models import (
@@ -154,6 +154,7 @@ __all__ = [
     "because",
     "bulk_review",
     "certifications",
+    "certified_for",
     "certify",
     "check_round",
     "claim_identity_check",

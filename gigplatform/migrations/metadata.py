@@ -5,5 +5,6 @@ from gigplatform import notifications as _notifications  # noqa: F401
 from gigplatform.accounts import models as _accounts  # noqa: F401
 from gigplatform.db import Base
 from recruitment import models as _recruitment  # noqa: F401
+from shifts import models as _shifts  # noqa: F401
 
 target_metadata = Base.metadata
