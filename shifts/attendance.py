@@ -20,6 +20,7 @@ from gigplatform.notifications import notify
 from gigplatform.security import Principal
 from shifts.cancelling import access_booking
 from shifts.models import BookingStatus, ShiftBooking, ShiftSlot, WaitlistEntry, WaitlistStatus
+from shifts.restrictions import restrict_after_no_shows
 
 CHECK_IN_OPENS = timedelta(minutes=10)  # before the start
 ON_TIME_UNTIL = timedelta(minutes=5)  # after the start
@@ -64,7 +65,8 @@ async def check_in(session: AsyncSession, now: datetime, actor: Principal, booki
 
 
 async def mark_no_shows(session: AsyncSession, now: datetime, batch: int) -> int:
-    """Bookings nobody checked in to by 15 minutes after the start become no-shows; each owner is told."""
+    """Bookings nobody checked in to by 15 minutes after the start become no-shows; each owner is told, and
+    restricted in the same unit of work when this no-show is their third in 30 days (`restrict_after_no_shows`)."""
     due = (
         select(ShiftBooking.id)
         .where(ShiftBooking.status == BookingStatus.BOOKED, ShiftBooking.starts_at < now - LATE_UNTIL)
@@ -80,6 +82,7 @@ async def mark_no_shows(session: AsyncSession, now: datetime, batch: int) -> int
     rows = claimed.all()
     for booking_id, user_id, slot_id in rows:
         notify(session, user_id, "shift.no_show", at=now, booking_id=str(booking_id), slot_id=str(slot_id))
+    await restrict_after_no_shows(session, now, [user_id for _, user_id, _ in rows])
     return len(rows)
 
 

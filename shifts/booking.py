@@ -95,6 +95,10 @@ def _facts_statement() -> Any:
         ShiftSlot.pay_fen,
         recruitment.certified_for(user_id, ShiftSlot.track).label("certified"),
         select(accounts.User.standing).where(accounts.User.id == user_id).scalar_subquery().label("standing"),
+        select(accounts.User.standing_until)
+        .where(accounts.User.id == user_id)
+        .scalar_subquery()
+        .label("standing_until"),
         exists()
         .where(
             ShiftBooking.user_id == user_id,
@@ -110,17 +114,19 @@ def _facts_statement() -> Any:
     ).where(ShiftSlot.id == slot_id)
 
 
-def caller_facts(row: Row[Any], opens_at: datetime) -> CallerFacts:
-    standing = row.standing.value if hasattr(row.standing, "value") else str(row.standing)
+def caller_facts(row: Row[Any], opens_at: datetime, now: datetime) -> CallerFacts:
+    """A restriction whose end has passed is good standing at once, as `accounts.standing_of` says."""
+    standing, until = accounts.effective_standing(accounts.Standing(row.standing), row.standing_until, now)
     return CallerFacts(
         bool(row.certified),
-        standing,
+        standing.value,
         bool(row.overlap),
         row.day_hours,
         row.week_hours,
         row.daily_cap,
         row.weekly_cap,
         opens_at,
+        until,
     )
 
 
@@ -154,7 +160,10 @@ def _booking_statement() -> Any:
         chk.c.starts_at > now,
         chk.c.opens_at <= open_by,
         chk.c.certified,
-        chk.c.standing.in_(BOOKABLE_STANDINGS),
+        or_(  # accounts.effective_standing, in SQL: a restriction whose end has passed is good
+            chk.c.standing.in_(BOOKABLE_STANDINGS),
+            and_(chk.c.standing == accounts.Standing.RESTRICTED, chk.c.standing_until <= now),
+        ),
         not_(chk.c.overlap),
         chk.c.day_hours < chk.c.daily_cap,
         chk.c.week_hours < chk.c.weekly_cap,
@@ -307,14 +316,14 @@ async def attempt_booking(
         slot = SlotFacts.of(row)
         if postgres and row.inserted:
             return _booked(booking_id, user_id, slot, row.pay_fen, now)
-        refused = refusal(slot, caller_facts(row, row.opens_at - lead), now, seats_checked=not postgres)
+        refused = refusal(slot, caller_facts(row, row.opens_at - lead, now), now, seats_checked=not postgres)
         if refused is not None and refused.reason == "not_open" and not asked:
             asked = True
             window = await caller_window(session, row, user_id, now)
             if now >= window:
                 lead = row.opens_at - window
                 continue
-            refused = refusal(slot, caller_facts(row, window), now)
+            refused = refusal(slot, caller_facts(row, window, now), now)
         if refused is not None:
             if postgres and row.seat_claimed:
                 await release(session, slot_id, user_id, slot.day, slot.week, _kinds(row))

@@ -200,3 +200,52 @@ class IdempotencyKey(Base):
     status: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class DisputeKind(StrEnum):
+    NO_SHOW = "no_show"
+    LATE_CHECK_IN = "late_check_in"
+
+
+class DisputeStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"  # the event stops counting
+    REJECTED = "rejected"
+
+
+class ShiftDispute(UUIDPrimaryKey, Base):
+    """A freelancer's dispute of a no-show or a late mark: one per booking (a booking has one such event at most).
+    An accepted dispute takes the event out of the reliability counts."""
+
+    __tablename__ = "shift_disputes"
+    __table_args__ = (
+        Index("uq_shift_disputes_booking_id", "booking_id", unique=True),
+        Index("ix_shift_disputes_status_created_at", "status", "created_at"),
+        Index("ix_shift_disputes_user_id", "user_id"),
+    )
+
+    booking_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shift_bookings.id", ondelete="CASCADE"))
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[DisputeKind] = mapped_column(str_enum(DisputeKind, "shift_dispute_kind"))
+    reason: Mapped[str] = mapped_column(String(1000))
+    status: Mapped[DisputeStatus] = mapped_column(str_enum(DisputeStatus, "shift_dispute_status"))
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(String(1000))
+
+
+class ShiftRestriction(UUIDPrimaryKey, Base):
+    """A restriction the no-show rule imposed: when, until when, the no-shows it rests on (`basis`, booking ids)
+    and the standing it replaced. `lifted_at` is set when an accepted dispute leaves it without enough no-shows."""
+
+    __tablename__ = "shift_restrictions"
+    __table_args__ = (Index("ix_shift_restrictions_user_started_at", "user_id", "started_at"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime]
+    until: Mapped[datetime]
+    days: Mapped[int] = mapped_column(Integer)
+    basis: Mapped[list[str]] = mapped_column(JSON)
+    previous_standing: Mapped[str] = mapped_column(String(16))
+    lifted_at: Mapped[datetime | None]

@@ -1,7 +1,8 @@
 """Reliability: one formula over a freelancer's last 30 days, and who earns priority access with it.
 
-`reliability_score` is pure, so attendance (check-in, the no-show sweep, disputes) only has to feed it counts. Today
-the counts come from booking statuses: completed shifts (late check-ins among them), late cancellations, no-shows.
+`reliability_score` is pure, so attendance (check-in, the no-show sweep, disputes) only has to feed it counts. The
+counts come from booking statuses: completed shifts (late check-ins among them), late cancellations, no-shows; a
+no-show or a late mark whose dispute an admin accepted does not count (`excused`).
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, exists, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shifts.models import BookingStatus, ShiftBooking
+from shifts.models import BookingStatus, DisputeStatus, ShiftBooking, ShiftDispute
 from shifts.policy import Policy
 
 WINDOW_DAYS = 30
@@ -52,6 +53,15 @@ def has_priority(counts: ReliabilityCounts, policy: Policy) -> bool:
     return counts.completed >= policy.priority_min_completed and reliability_score(counts) >= policy.priority_threshold
 
 
+def excused() -> ColumnElement[bool]:
+    """The booking's no-show or late mark was disputed and the dispute accepted: it no longer counts."""
+    return exists().where(ShiftDispute.booking_id == ShiftBooking.id, ShiftDispute.status == DisputeStatus.ACCEPTED)
+
+
+def counted_no_show() -> ColumnElement[bool]:
+    return and_(ShiftBooking.status == BookingStatus.NO_SHOW, not_(excused()))
+
+
 async def reliability_counts(session: AsyncSession, user_id: uuid.UUID, now: datetime) -> ReliabilityCounts:
     """The counts of shifts that started in the 30 days before `now`, from the bookings' statuses."""
     since = now - timedelta(days=WINDOW_DAYS)
@@ -59,9 +69,9 @@ async def reliability_counts(session: AsyncSession, user_id: uuid.UUID, now: dat
     rows = await session.execute(
         select(
             func.count().filter(worked),
-            func.count().filter(worked, ShiftBooking.late_check_in),
+            func.count().filter(worked, ShiftBooking.late_check_in, not_(excused())),
             func.count().filter(ShiftBooking.status == BookingStatus.LATE_CANCELLED),
-            func.count().filter(ShiftBooking.status == BookingStatus.NO_SHOW),
+            func.count().filter(counted_no_show()),
         ).where(ShiftBooking.user_id == user_id, ShiftBooking.starts_at >= since, ShiftBooking.starts_at < now)
     )
     completed, late, late_cancelled, no_shows = rows.one()

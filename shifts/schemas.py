@@ -94,3 +94,62 @@ class WaitlistOut(msgspec.Struct):
 def to_json(value: Any) -> Any:
     """A reply as plain JSON values, the form an idempotency key keeps."""
     return msgspec.json.decode(msgspec.json.encode(value))
+
+
+DISPUTE_REASON_MAX = 1000
+DisputeText = Annotated[str, msgspec.Meta(min_length=1, max_length=DISPUTE_REASON_MAX)]
+
+
+class DisputeIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A dispute of a no-show or a late mark, within 48 hours of it; `reason` is read by an admin."""
+
+    booking_id: uuid.UUID
+    reason: DisputeText
+
+
+class DisputeDecisionIn(msgspec.Struct, forbid_unknown_fields=True):
+    """An admin's decision; `note` says why (audited, and told to the freelancer)."""
+
+    decision: Literal["accept", "reject"]
+    note: DisputeText
+
+
+class DisputeOut(msgspec.Struct):
+    id: uuid.UUID
+    booking_id: uuid.UUID
+    user_id: uuid.UUID
+    kind: str
+    reason: str
+    status: str
+    created_at: datetime
+    shift_starts_at: datetime
+    decided_at: datetime | None = None
+    note: str | None = None
+
+
+class ReliabilityEventOut(msgspec.Struct):
+    booking_id: uuid.UUID
+    kind: str
+    starts_at: datetime
+    counts: bool
+    dispute_status: str | None
+    disputable_until: datetime | None
+
+
+class ReliabilityCountsOut(msgspec.Struct):
+    completed: int
+    late_check_ins: int
+    late_cancellations: int
+    no_shows: int
+
+
+class ReliabilityOut(msgspec.Struct):
+    score: int
+    formula: str
+    window_from: datetime
+    window_to: datetime
+    counts: ReliabilityCountsOut
+    events: list[ReliabilityEventOut]
+    standing: str
+    standing_until: datetime | None
+    disputes: list[DisputeOut]

@@ -6,6 +6,8 @@
   waitlist      joining and leaving a full slot's line; handing freed seats to it
   cancelling    a freelancer's bookings, cancelling one
   attendance    checking in; the sweep that marks no-shows and completes shifts
+  restrictions  three no-shows in 30 days restrict booking; lifting one an accepted dispute undoes
+  disputes      disputing a no-show or a late mark, an admin's decision; the freelancer's reliability report
   slots         publishing, cancelling a slot, the list freelancers book from
   idempotency   first answers kept under an `Idempotency-Key`
   jobs          the timed work (`JOBS`)
@@ -25,14 +27,30 @@ from gigplatform.security import Principal
 from shifts.attendance import check_in, complete_shifts, expire_waitlists, mark_no_shows
 from shifts.booking import Booked, attempt_booking
 from shifts.cancelling import access_booking, cancel_booking, is_free_cancellation, my_bookings
+from shifts.disputes import (
+    DISPUTE_WINDOW,
+    FORMULA,
+    Reliability,
+    ReliabilityEvent,
+    access_dispute,
+    decide_dispute,
+    disputable_event,
+    file_dispute,
+    list_disputes,
+    my_reliability,
+)
 from shifts.idempotency import Answer, fingerprint, first_answer, purge_keys, remember
 from shifts.jobs import JOBS, settle_shifts
 from shifts.models import (
     ACTIVE_STATUSES,
     BookingStatus,
+    DisputeKind,
+    DisputeStatus,
     IdempotencyKey,
     ShiftBooking,
+    ShiftDispute,
     ShiftPolicy,
+    ShiftRestriction,
     ShiftSlot,
     SlotStatus,
     WaitlistEntry,
@@ -40,7 +58,9 @@ from shifts.models import (
 )
 from shifts.policy import DEFAULT_POLICY, Policy, load_policy
 from shifts.reliability import ReliabilityCounts, has_priority, reliability_counts, reliability_score
+from shifts.restrictions import restrict_after_no_shows
 from shifts.rules import MESSAGES, REASONS, BookingRefused, Refusal
+from shifts.schemas import DisputeDecisionIn, DisputeIn
 from shifts.slots import (
     PublishInput,
     PublishItem,
@@ -66,6 +86,8 @@ async def book_slot(session: AsyncSession, now: datetime, actor: Principal, slot
 __all__ = [
     "ACTIVE_STATUSES",
     "DEFAULT_POLICY",
+    "DISPUTE_WINDOW",
+    "FORMULA",
     "JOBS",
     "MESSAGES",
     "REASONS",
@@ -73,28 +95,40 @@ __all__ = [
     "Booked",
     "BookingRefused",
     "BookingStatus",
+    "DisputeDecisionIn",
+    "DisputeIn",
+    "DisputeKind",
+    "DisputeStatus",
     "IdempotencyKey",
     "Place",
     "Policy",
     "PublishInput",
     "PublishItem",
     "PublishResult",
+    "Reliability",
     "ReliabilityCounts",
+    "ReliabilityEvent",
     "ShiftBooking",
+    "ShiftDispute",
     "ShiftPolicy",
+    "ShiftRestriction",
     "ShiftSlot",
     "SlotStatus",
     "SlotView",
     "WaitlistEntry",
     "WaitlistStatus",
     "access_booking",
+    "access_dispute",
     "access_slot",
     "book_slot",
     "cancel_booking",
     "cancel_slot",
     "check_in",
     "complete_shifts",
+    "decide_dispute",
+    "disputable_event",
     "expire_waitlists",
+    "file_dispute",
     "fill_from_waitlist",
     "fingerprint",
     "first_answer",
@@ -102,14 +136,17 @@ __all__ = [
     "is_free_cancellation",
     "join_waitlist",
     "leave_waitlist",
+    "list_disputes",
     "list_slots",
     "load_policy",
     "mark_no_shows",
     "my_bookings",
+    "my_reliability",
     "publish_slots",
     "purge_keys",
     "reliability_counts",
     "reliability_score",
     "remember",
+    "restrict_after_no_shows",
     "settle_shifts",
 ]

@@ -263,8 +263,7 @@ async def list_slots(
         query = query.where(ShiftSlot.track == track)
     slots = list(await session.scalars(query.order_by(ShiftSlot.starts_at, ShiftSlot.track)))
     policy = await load_policy(session)
-    user = await accounts.get_user(session, actor.user_id)
-    standing = user.standing.value if user is not None else "banned"
+    standing, until = await accounts.standing_of(session, actor.user_id, now)
     tracks = {c.track for c in await recruitment.certifications(session, actor.user_id)}
     lead = (
         timedelta(minutes=policy.priority_minutes)
@@ -300,13 +299,14 @@ async def list_slots(
         facts = SlotFacts.of(slot)
         caller = CallerFacts(
             str(slot.track) in tracks,
-            standing,
+            standing.value,
             slot.starts_at in busy,
             hours.get(("day", slot.day), 0),
             hours.get(("week", slot.week), 0),
             policy.daily_cap_hours,
             policy.weekly_cap_hours,
             slot.opens_at - lead,
+            until,
         )
         refused = refusal(facts, caller, now)
         booking = mine.get(slot.id)

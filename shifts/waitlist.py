@@ -57,7 +57,7 @@ async def join_waitlist(session: AsyncSession, now: datetime, actor: Principal, 
         raise slot_not_found()
     slot = SlotFacts.of(row)
     refused = refusal(
-        slot, caller_facts(row, await caller_window(session, row, actor.user_id, now)), now, seats_checked=False
+        slot, caller_facts(row, await caller_window(session, row, actor.user_id, now), now), now, seats_checked=False
     )
     if refused is not None:
         raise refused.error(slot_id)

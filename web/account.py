@@ -30,6 +30,8 @@ NOTIFICATION_WORDS = {
     "standing_restricted": N_("Your account may not book shifts until %(until)s (Beijing time). Reason: %(reason)s"),
     "standing_banned": N_("Your account has been banned. Reason: %(reason)s"),
     "restriction_ended": N_("Your restriction has ended: you may book shifts again."),
+    "shift.dispute_accepted": N_("Your dispute was accepted: the event no longer counts. Note: %(note)s"),
+    "shift.dispute_rejected": N_("Your dispute was rejected: the event still counts. Note: %(note)s"),
 }
 NOTICES = {"changed": N_("Your password was changed. Your other sessions were signed out.")}
 

@@ -6,20 +6,16 @@ from datetime import timedelta
 
 import pytest
 
-from gigplatform.db import uuid7
-from shifts.policy import business_day_and_week
 from shifts.service import (
     DEFAULT_POLICY,
     BookingStatus,
     ReliabilityCounts,
-    ShiftBooking,
-    ShiftSlot,
-    SlotStatus,
     has_priority,
     reliability_counts,
     reliability_score,
 )
 from tests.shifts.conftest import DAY, at, book, reason_of, window_of
+from tests.shifts.history import past_shift
 
 
 @pytest.mark.parametrize(
@@ -51,40 +47,7 @@ async def add_history(session, user_id, now, statuses: list[str], late: int = 0,
     """Past shifts of `user_id`, one a day going back from yesterday (`hour` hours earlier), with these statuses."""
     for n, status in enumerate(statuses, start=1):
         starts_at = now.replace(minute=0, second=0, microsecond=0) - timedelta(days=n, hours=hour)
-        day, week = business_day_and_week(starts_at)
-        slot = ShiftSlot(
-            id=uuid7(),
-            track="pre_sales",
-            starts_at=starts_at,
-            day=day,
-            week=week,
-            opens_at=starts_at - timedelta(days=2),
-            capacity=5,
-            booked=1,
-            waitlisted=0,
-            pay_fen=1000,
-            status=SlotStatus.PUBLISHED,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(slot)
-        await session.flush()  # no relationship orders the inserts: the slot goes first
-        session.add(
-            ShiftBooking(
-                id=uuid7(),
-                slot_id=slot.id,
-                user_id=user_id,
-                starts_at=starts_at,
-                status=status,
-                pay_fen=1000,
-                booked_at=starts_at - timedelta(days=1),
-                updated_at=now,
-                late_check_in=n <= late,
-                from_waitlist=False,
-                sequence=0,
-            )
-        )
-    await session.commit()
+        await past_shift(session, user_id, starts_at, status, late=n <= late, track="pre_sales")
 
 
 async def test_counts_come_from_the_last_30_days_of_bookings(session, clock, freelancer) -> None:

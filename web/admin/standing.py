@@ -24,6 +24,8 @@ NOTICES = {"standing_changed": N_("The standing was changed, and the person was 
 ACTION_WORDS = {
     "standing.changed": N_("Standing changed"),
     "standing.restriction_ended": N_("Restriction ended"),
+    "shift.dispute_accepted": N_("Dispute accepted"),
+    "shift.dispute_rejected": N_("Dispute rejected"),
 }
 DETAIL_WORDS = {"from": N_("From"), "to": N_("To"), "until": N_("Until (Beijing time)")}
 Code = Annotated[str | None, Parameter(max_length=64)]
