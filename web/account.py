@@ -30,6 +30,9 @@ NOTIFICATION_WORDS = {
     "standing_restricted": N_("Your account may not book shifts until %(until)s (Beijing time). Reason: %(reason)s"),
     "standing_banned": N_("Your account has been banned. Reason: %(reason)s"),
     "restriction_ended": N_("Your restriction has ended: you may book shifts again."),
+    "shift.waitlist_promoted": N_(
+        "A seat came free and is yours: you are booked for the shift at %(starts_at)s (Beijing time)."
+    ),
 }
 NOTICES = {"changed": N_("Your password was changed. Your other sessions were signed out.")}
 
