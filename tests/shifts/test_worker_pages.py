@@ -15,7 +15,7 @@ from gigplatform.accounts.models import User
 from shifts.models import ShiftBooking, ShiftPolicy
 from tests.conftest import PASSWORD, register
 from tests.shifts.conftest import DAY, Freelancer, at, book, window_of
-from tests.web.test_pages import submit
+from tests.web.test_pages import CSRF, submit
 
 WEEK = "2026-03-02"  # the Monday of DAY's week
 GRID = f"/shifts?week={WEEK}"
@@ -273,3 +273,35 @@ async def test_my_shifts_offer_cancel_and_check_in_only_when_allowed(
     assert "/cancel" not in row((await client.get("/my-shifts")).text, first)
     clock.set(at(DAY, 11, 1))  # the first shift is over: history
     assert "已签到" in row((await client.get("/my-shifts")).text.split("过往及已取消")[1], first)
+
+
+async def test_the_pages_sit_behind_the_worker_guard(client, session, kit, clock, publish, make_freelancers) -> None:
+    slot_id = slot_of(await publish())
+    for path in ("/shifts", "/my-shifts", "/shifts/grid"):
+        away = await client.get(path, follow_redirects=False)
+        assert away.status_code in (302, 303) and away.headers["location"].startswith("/login?next=")
+    (other,) = await make_freelancers(1)
+    clock.set(window_of(DAY))
+    theirs = (await book(client, other, slot_id)).json()["id"]
+    await signed_in(client, session, kit, make_freelancers)
+    assert (await client.get(f"/my-shifts/{theirs}/cancel")).status_code == 404  # another's booking looks missing
+    assert (await submit(client, f"/my-shifts/{theirs}/cancel", {}, form_page="/my-shifts")).status_code == 404
+    home = (await client.get("/")).text
+    assert '<a href="/shifts"' in home and ">抢班<" in home and '<a href="/my-shifts"' in home and ">我的班次<" in home
+
+    await client.post("/logout", data={"_csrf_token": CSRF.search(home).group(1)})
+    await register(client, "13800000009", role="seller")
+    await submit(client, "/login", {"login": "13800000009", "password": PASSWORD})
+    refused = await client.get("/shifts")
+    assert refused.status_code == 403 and "您没有权限查看此页面。" in refused.text
+
+
+async def test_the_grid_in_english(client, session, kit, clock, publish, make_freelancers) -> None:
+    slot_id = slot_of(await publish(capacity=2))
+    await signed_in(client, session, kit, make_freelancers)
+    clock.set(window_of(DAY))
+    await client.get("/lang/en?next=/")
+    shown = cell((await client.get(GRID)).text, slot_id)
+    assert "2 of 2 left" in shown and "¥30.00 an hour" in shown and ">Book<" in shown
+    refused = await post(client, f"/shifts/{slot_id}/waitlist")
+    assert "This shift has a free seat: book it instead." in cell(refused.text, slot_id)
