@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 from gigplatform.clock import BUSINESS_TZ
 from tests.e2e.conftest import ServerEnv
 from tests.e2e.shift_data import api, certify_users, move_slot, publish
+from tests.e2e.test_phone_layout import LAYOUT_PROBLEMS, PHONE
 
 PASSWORD = "kefu2026ok"
 ME, OTHER, ADMIN = "13912350001", "13912350002", "shifts-admin@example.com"
@@ -119,3 +120,9 @@ def test_book_be_refused_wait_get_the_seat_and_check_in(
 
     page.get_by_role("link", name="通知").click()
     expect(page.get_by_text("候补成功：您已获得")).to_be_visible()
+
+    page.set_viewport_size(PHONE)  # on a phone the week scrolls sideways inside its own box, never the page
+    for path, name in ((f"/shifts?week={monday(soon)}", "phone-shifts-grid"), ("/my-shifts", "phone-my-shifts")):
+        page.goto(path)
+        page.screenshot(path=str(screenshots / f"zh-{name}.png"), full_page=True)
+        assert page.evaluate(LAYOUT_PROBLEMS) == [], path
