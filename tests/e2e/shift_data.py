@@ -50,8 +50,8 @@ def certify_users(server_env: ServerEnv, user_ids: Sequence[str], tracks: tuple[
     _run(work())
 
 
-def move_slot(server_env: ServerEnv, slot_id: str, starts_at: datetime) -> None:
-    """The slot now starts at `starts_at` (any minute), its window already open."""
+def move_slot(server_env: ServerEnv, slot_id: str, starts_at: datetime, opens_at: datetime | None = None) -> None:
+    """The slot now starts at `starts_at` (any minute), its window open since a day before, or from `opens_at`."""
 
     async def work() -> None:
         engine = make_engine(_url(server_env))
@@ -61,7 +61,7 @@ def move_slot(server_env: ServerEnv, slot_id: str, starts_at: datetime) -> None:
                 await session.execute(
                     update(ShiftSlot)
                     .where(ShiftSlot.id == uuid.UUID(slot_id))
-                    .values(starts_at=starts_at, day=day, week=week, opens_at=starts_at - timedelta(days=1))
+                    .values(starts_at=starts_at, day=day, week=week, opens_at=opens_at or starts_at - timedelta(days=1))
                 )
                 await session.commit()
         finally:

@@ -41,7 +41,8 @@ def test_book_be_refused_wait_get_the_seat_and_check_in(
         ids.append(registered.json()["id"])
     certify_users(server_env, ids)
     far = (datetime.now(BUSINESS_TZ) + timedelta(days=5)).date().isoformat()
-    soon_id, later_id = (i["slot_id"] for i in publish(api(server, ADMIN, PASSWORD), [far], [10, 11], ["pre_sales"], 1))
+    slots = publish(api(server, ADMIN, PASSWORD), [far], [10, 11, 12], ["pre_sales"], 1)
+    soon_id, later_id, opening_id = (i["slot_id"] for i in slots)
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     soon, later = now + timedelta(minutes=6), now + timedelta(minutes=66)
     move_slot(server_env, soon_id, soon)
@@ -62,6 +63,15 @@ def test_book_be_refused_wait_get_the_seat_and_check_in(
     later_cell.get_by_role("button", name="抢班").click()
     expect(page.get_by_role("status")).to_contain_text("抢班成功")
     expect(page.locator(f"#slot-{later_id}")).to_contain_text("已预约")
+
+    # a slot whose window opens in a few seconds: its button shows then, without a reload or a request
+    move_slot(server_env, opening_id, later + timedelta(hours=1), datetime.now(UTC) + timedelta(seconds=4))
+    page.goto(f"/shifts?week={monday(later)}")
+    opening = page.locator(f"#slot-{opening_id}")
+    expect(opening).to_contain_text("开放时间")
+    expect(opening.get_by_role("button", name="抢班")).to_be_hidden()
+    expect(opening.get_by_role("button", name="抢班")).to_be_visible()
+    expect(opening.locator(".opens")).to_be_hidden()
 
     # someone else takes the last seat of the soon slot: the count changes without a reload
     page.goto(f"/shifts?week={monday(soon)}")

@@ -70,7 +70,9 @@ async def test_the_grid_shows_the_callers_tracks_seats_and_window(
             shown = cell(html, slot_of(items, track, hour))
             assert "剩 3/3 座" in shown and "¥30.00/小时" in shown
             # Monday 09:00: the window of Thursday's slots opens on Tuesday at 20:00, shown in Beijing time.
-            assert "开放时间 03-03 20:00" in shown and "/book" not in shown
+            assert "开放时间 03-03 20:00" in shown
+            # the button waits, hidden, for the window: 35 hours from Monday 09:00, counted by the page itself
+            assert 'data-opens-in="126000"' in shown and re.search(r'/book#slot-[^"]+" hidden data-when-open>', shown)
     assert slot_of(items, "after_sales") not in html
     assert 'href="/shifts?week=2026-02-23"' in html and 'href="/shifts?week=2026-03-09"' in html
     assert "10:00" in html and "11:00" in html and "周四" in html and "03-05" in html
@@ -82,7 +84,7 @@ async def test_the_grid_shows_the_callers_tracks_seats_and_window(
 
     clock.set(window_of(DAY))
     opened = cell((await client.get(GRID)).text, slot_of(items))
-    assert "抢班" in opened and "开放时间" not in opened
+    assert "抢班" in opened and "开放时间" not in opened and "data-when-open" not in opened
 
 
 async def test_without_a_certification_the_page_says_how_to_get_one(client, session, kit, publish) -> None:

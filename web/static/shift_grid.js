@@ -7,6 +7,9 @@
  * Buttons are left alone otherwise, so nothing moves under a finger in a burst: a click on a seat just taken is
  * answered by the server with the reason and the waitlist offer.
  * Fetches are coalesced: at most one in flight and one a second, whatever the rate of events.
+ * A cell whose window is not open yet carries its book button hidden and the seconds until the window opens
+ * ([data-opens-in], from the server, so the visitor's clock changes nothing): the button shows at that moment
+ * without any request, so the page does not join the burst with a fetch; the server still decides the click.
  */
 (function () {
   "use strict";
@@ -32,6 +35,7 @@
         cell.innerHTML = next.innerHTML;
         cell.className = next.className;
         cell.dataset.mine = next.dataset.mine || "";
+        offerWhenOpen(cell);
         if (focused) {
           var target = cell.querySelector("button") || cell;
           if (target === cell) cell.tabIndex = -1;
@@ -81,6 +85,21 @@
       refresh();
     }, wait);
   }
+
+  var MAX_WAIT_S = 86400;
+  function offerWhenOpen(cell) {
+    cell.querySelectorAll("[data-opens-in]").forEach(function (opens) {
+      var seconds = Number(opens.dataset.opensIn || 0);
+      if (seconds > MAX_WAIT_S) return;
+      window.setTimeout(function () {
+        var form = cell.querySelector("form[data-when-open]");
+        if (!form || !opens.isConnected) return;
+        form.hidden = false;
+        opens.hidden = true;
+      }, seconds * 1000);
+    });
+  }
+  grid.querySelectorAll("[data-slot]").forEach(offerWhenOpen);
 
   document.addEventListener("live:shift.seats_changed", function (event) {
     if (event.detail && cellOf(grid, event.detail.slot_id)) schedule();

@@ -85,6 +85,7 @@ class Cell:
     state: str
     blocked: str = ""
     note: str = ""  # the answer to the caller's last click on this cell
+    opens_in: int = 0  # seconds until the caller's window opens, for the page to offer the button then
 
     @property
     def slot(self) -> shifts.ShiftSlot:
@@ -138,7 +139,9 @@ def local(instant: datetime) -> datetime:
     return instant.astimezone(BUSINESS_TZ)
 
 
-def build_grids(views: Sequence[shifts.SlotView], tracks: Sequence[str], notes: Notes) -> list[TrackGrid]:
+def build_grids(
+    views: Sequence[shifts.SlotView], tracks: Sequence[str], notes: Notes, now: datetime
+) -> list[TrackGrid]:
     """Days × hours per track, in the order tracks are listed everywhere; an hour is a row when any day has a slot."""
     grids = []
     for track in tracks:
@@ -149,7 +152,8 @@ def build_grids(views: Sequence[shifts.SlotView], tracks: Sequence[str], notes: 
             start = local(view.slot.starts_at)
             state = cell_state(view)
             words = _(BLOCKED[view.reason]) if state == "blocked" and view.reason in BLOCKED else ""
-            grid.cells[(start.date(), start.hour)] = Cell(view, state, words, notes.get(view.slot.id, ""))
+            opens_in = max(0, int((view.opens_at_for_me - now).total_seconds()))
+            grid.cells[(start.date(), start.hour)] = Cell(view, state, words, notes.get(view.slot.id, ""), opens_in)
         grid.hours = sorted({hour for _day, hour in grid.cells})
         grids.append(grid)
     return grids
@@ -166,7 +170,7 @@ async def grid_context(visit: Visit, monday: date, notes: Notes | None = None) -
     return {
         "week": week,
         "tracks": tracks,
-        "grids": build_grids(views, tracks, notes or {}),
+        "grids": build_grids(views, tracks, notes or {}, now),
         "weekdays": WEEKDAYS,
         "paused": paused is not None,
         "yuan": yuan,
