@@ -79,6 +79,9 @@ async def test_the_grid_shows_the_callers_tracks_seats_and_window(
     assert 'data-live-topics="slots"' in html and '<script src="/static/shift_grid.js" defer>' in html
 
     assert (await client.get("/shifts")).text.count('id="slot-') == 4  # this week by default
+    for edge in ("9999-12-31", "0001-01-01"):  # a week far off is the farthest one shown, never an error
+        assert (await client.get(f"/shifts?week={edge}")).status_code == 200
+        assert (await client.get(f"/shifts/grid?week={edge}")).status_code == 200
     later = await client.get("/shifts?week=2026-03-11")  # any day of a week shows that week
     assert "2026-03-09" in later.text and "本周还没有发布班次。" in later.text
 
@@ -273,6 +276,8 @@ async def test_my_shifts_offer_cancel_and_check_in_only_when_allowed(
 
     clock.set(at(DAY, 10, 6))
     assert "/cancel" not in row((await client.get("/my-shifts")).text, first)
+    for number in ("0", "-3", str(10**30)):
+        assert (await client.get(f"/my-shifts?page_number={number}")).status_code == 200
     clock.set(at(DAY, 11, 1))  # the first shift is over: history
     assert "已签到" in row((await client.get("/my-shifts")).text.split("过往及已取消")[1], first)
 

@@ -23,6 +23,7 @@ from web.rendering import notice
 from web.worker.shifts import Notes, Verb, local, on_click, yuan
 
 PAGE_SIZE = 50
+MAX_PAGE = 100_000
 LIVE = (shifts.BookingStatus.BOOKED, shifts.BookingStatus.CHECKED_IN, shifts.BookingStatus.LATE)
 STATUS_WORDS = {
     "booked": N_("Booked"),
@@ -93,7 +94,7 @@ async def show_mine(
     visit: Visit, page_number: int = 1, status: int = 200, notes: Notes | None = None, **extra: Any
 ) -> Template:
     session, now = visit.db_session, visit.kit.clock.now()
-    page_number = max(page_number, 1)
+    page_number = min(max(page_number, 1), MAX_PAGE)  # a number past any history stays a small offset
     found, total = await shifts.my_bookings(
         session, visit.principal.user_id, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
     )

@@ -187,8 +187,12 @@ async def show_week(
     return visit.show("worker/shifts.html", status, elsewhere, notice=shown, **context)
 
 
+REACH = timedelta(days=400)  # how far a week link goes either way (no date arithmetic overflows at the calendar's end)
+
+
 def _week_param(week: date | None, visit: Visit) -> date:
-    return monday_of(week or business_today(visit.kit.clock))
+    today = business_today(visit.kit.clock)
+    return monday_of(min(max(week or today, today - REACH), today + REACH))
 
 
 @get("/shifts", operation_id="page_shifts")
