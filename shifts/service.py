@@ -22,9 +22,19 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gigplatform import realtime
 from gigplatform.events import record_event
 from gigplatform.security import Principal
-from shifts.attendance import check_in, complete_shifts, expire_waitlists, mark_no_shows
+from shifts.attendance import (
+    CHECK_IN_OPENS,
+    LATE_UNTIL,
+    ON_TIME_UNTIL,
+    SHIFT_LENGTH,
+    check_in,
+    complete_shifts,
+    expire_waitlists,
+    mark_no_shows,
+)
 from shifts.booking import Booked, attempt_booking
 from shifts.cancelling import access_booking, cancel_booking, is_free_cancellation, my_bookings
 from shifts.disputes import (
@@ -73,6 +83,9 @@ from shifts.slots import (
 )
 from shifts.waitlist import Place, fill_from_waitlist, join_waitlist, leave_waitlist
 
+# Seat counts reach open booking grids (the `slots` channel); the payload is the slot's id only.
+realtime.route_public("slots", "shift.seats_changed")
+
 
 async def book_slot(session: AsyncSession, now: datetime, actor: Principal, slot_id: uuid.UUID) -> Booked:
     """Books the slot for the caller, first come first served, or raises `BookingRefused` (409 with `reason`)."""
@@ -85,12 +98,16 @@ async def book_slot(session: AsyncSession, now: datetime, actor: Principal, slot
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "CHECK_IN_OPENS",
     "DEFAULT_POLICY",
     "DISPUTE_WINDOW",
     "FORMULA",
     "JOBS",
+    "LATE_UNTIL",
     "MESSAGES",
+    "ON_TIME_UNTIL",
     "REASONS",
+    "SHIFT_LENGTH",
     "Answer",
     "Booked",
     "BookingRefused",

@@ -32,6 +32,9 @@ NOTIFICATION_WORDS = {
     "restriction_ended": N_("Your restriction has ended: you may book shifts again."),
     "shift.dispute_accepted": N_("Your dispute was accepted: the event no longer counts. Note: %(note)s"),
     "shift.dispute_rejected": N_("Your dispute was rejected: the event still counts. Note: %(note)s"),
+    "shift.waitlist_promoted": N_(
+        "A seat came free and is yours: you are booked for the shift at %(starts_at)s (Beijing time)."
+    ),
 }
 NOTICES = {"changed": N_("Your password was changed. Your other sessions were signed out.")}
 

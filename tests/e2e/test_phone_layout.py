@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page
 
+from gigplatform.clock import BUSINESS_TZ
 from tests.e2e.conftest import ServerEnv
+from tests.e2e.shift_data import api, certify_users, publish
 
 PHONE = {"width": 390, "height": 844}
 ROLES = {
@@ -66,7 +69,24 @@ LAYOUT_PROBLEMS = """() => {
 @pytest.fixture(scope="module")
 def demo_loaded(server: str, server_env: ServerEnv) -> str:
     server_env.cli("demo")
+    give_shifts(server, server_env)
     return server
+
+
+def give_shifts(server: str, server_env: ServerEnv) -> None:
+    """The shift pages with content: slots on every track for the coming days; the workers certified (by SQL, as
+    tests/shifts do), one with a booking and on the waitlist of a slot the other filled."""
+    admin = api(server, *ROLES["admin"])
+    worker, other = api(server, *ROLES["worker at the exam"]), api(server, *ROLES["worker in training"])
+    certify_users(server_env, [w.get("/api/me").json()["id"] for w in (worker, other)], ("pre_sales", "after_sales"))
+    today = datetime.now(BUSINESS_TZ).date()
+    dates = [(today + timedelta(days=n)).isoformat() for n in range(1, 8)]
+    (booked, *_rest) = publish(admin, dates[:1], [9], ["pre_sales", "after_sales", "complaints"], 3)
+    (full,) = publish(admin, dates[:1], [12], ["pre_sales"], 1)
+    publish(admin, dates, [14, 20], ["pre_sales", "after_sales", "complaints"], 3)
+    assert worker.post(f"/api/slots/{booked['slot_id']}/bookings").status_code == 201
+    assert other.post(f"/api/slots/{full['slot_id']}/bookings").status_code == 201
+    assert worker.post(f"/api/slots/{full['slot_id']}/waitlist").status_code == 201
 
 
 def sign_in(page: Page, login: str, password: str) -> None:
@@ -78,8 +98,9 @@ def sign_in(page: Page, login: str, password: str) -> None:
 
 
 def shape(path: str) -> str:
-    """One visit per kind of page: ids in the path count as one."""
-    return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "{id}", path)
+    """One visit per kind of page: ids in the path count as one, and so do dates (a week's grid and the next)."""
+    path = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "{id}", path)
+    return re.sub(r"\d{4}-\d{2}-\d{2}", "{date}", path)
 
 
 @pytest.mark.parametrize("role", list(ROLES))

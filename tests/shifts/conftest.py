@@ -61,6 +61,71 @@ MakeFreelancers = Callable[..., Awaitable[list[Freelancer]]]
 _seq = itertools.count(1)
 
 
+async def certify(
+    session: AsyncSession, now: datetime, user_ids: list[Any], tracks: tuple[str, ...], *, created_by: Any, tag: str
+) -> None:
+    """Certifies the users for `tracks` by SQL: a closed round of their own (made by `created_by`), an application
+    each and a certification per track. `tag` keeps the ID hashes apart between calls. Does not commit."""
+    round_id = uuid7()
+    await session.execute(
+        insert(Round).values(
+            id=round_id,
+            title="t",
+            description="",
+            tracks=list(ALL_TRACKS),
+            opens_at=now,
+            closes_at=now,
+            quota=len(user_ids),
+            certified_count=len(user_ids),
+            min_age=18,
+            min_typing_cpm=0,
+            min_typing_accuracy=0,
+            typing_attempts=3,
+            student_preferred=False,
+            status="closed",
+            created_by=created_by,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    applications = [
+        {
+            "id": uuid7(),
+            "round_id": round_id,
+            "user_id": user_id,
+            "legal_name": "x",
+            "id_number_encrypted": "x",
+            "id_hash": f"{tag}-{i}",
+            "age_at_application": 20,
+            "phone": "13900000000",
+            "is_student": False,
+            "tracks": list(tracks),
+            "status": "certified",
+            "status_reason": "",
+            "identity_attempts": 0,
+            "typing_attempts_used": 0,
+            "passed_tracks": list(tracks),
+            "created_at": now,
+            "updated_at": now,
+        }
+        for i, user_id in enumerate(user_ids)
+    ]
+    await session.execute(insert(Application), applications)
+    certifications = [
+        {
+            "id": uuid7(),
+            "user_id": a["user_id"],
+            "track": t,
+            "application_id": a["id"],
+            "round_id": round_id,
+            "certified_at": now,
+        }
+        for a in applications
+        for t in tracks
+    ]
+    await session.execute(insert(Certification), certifications)
+
+
 @pytest.fixture
 def make_freelancers(session: AsyncSession, kit: SecurityKit, clock: FakeClock) -> MakeFreelancers:
     """`n` worker accounts certified for `tracks`, inserted by SQL, each with a bearer token."""
@@ -84,65 +149,8 @@ def make_freelancers(session: AsyncSession, kit: SecurityKit, clock: FakeClock) 
         ]
         admin = {**users[0], "id": admin_id, "login": f"a{batch}@example.com", "role": "admin", "standing": "good"}
         await session.execute(insert(User), [admin, *users])
-        round_id = uuid7()
-        await session.execute(
-            insert(Round).values(
-                id=round_id,
-                title="t",
-                description="",
-                tracks=list(ALL_TRACKS),
-                opens_at=now,
-                closes_at=now,
-                quota=n,
-                certified_count=n,
-                min_age=18,
-                min_typing_cpm=0,
-                min_typing_accuracy=0,
-                typing_attempts=3,
-                student_preferred=False,
-                status="closed",
-                created_by=admin_id,
-                created_at=now,
-                updated_at=now,
-            )
-        )
         if tracks:
-            applications = [
-                {
-                    "id": uuid7(),
-                    "round_id": round_id,
-                    "user_id": u["id"],
-                    "legal_name": "x",
-                    "id_number_encrypted": "x",
-                    "id_hash": f"{batch}-{i}",
-                    "age_at_application": 20,
-                    "phone": "13900000000",
-                    "is_student": False,
-                    "tracks": list(tracks),
-                    "status": "certified",
-                    "status_reason": "",
-                    "identity_attempts": 0,
-                    "typing_attempts_used": 0,
-                    "passed_tracks": list(tracks),
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for i, u in enumerate(users)
-            ]
-            await session.execute(insert(Application), applications)
-            certifications = [
-                {
-                    "id": uuid7(),
-                    "user_id": a["user_id"],
-                    "track": t,
-                    "application_id": a["id"],
-                    "round_id": round_id,
-                    "certified_at": now,
-                }
-                for a in applications
-                for t in tracks
-            ]
-            await session.execute(insert(Certification), certifications)
+            await certify(session, now, [u["id"] for u in users], tracks, created_by=admin_id, tag=str(batch))
         await session.commit()
         return [Freelancer(u["id"], bearer(kit.access_tokens.issue(u["id"], "worker").token)) for u in users]
 
