@@ -69,6 +69,44 @@ class AdminSlotOut(msgspec.Struct):
     pay_fen: int
 
 
+class SlotFillOut(msgspec.Struct):
+    slot_id: uuid.UUID
+    track: str
+    starts_at: datetime
+    day: date
+    status: str
+    capacity: int
+    booked: int
+    waitlisted: int
+    checked_in: int
+    pay_fen: int
+    fill_percent: int
+
+
+class SlotFillPage(msgspec.Struct):
+    items: list[SlotFillOut]
+
+
+class OnShiftOut(msgspec.Struct):
+    booking_id: uuid.UUID
+    user_id: uuid.UUID
+    display_name: str
+    slot_id: uuid.UUID
+    starts_at: datetime
+    status: str
+    checked_in_at: datetime | None
+
+
+class OnShiftTrackOut(msgspec.Struct):
+    track: str
+    people: list[OnShiftOut]
+
+
+class OnShiftPage(msgspec.Struct):
+    at: datetime
+    tracks: list[OnShiftTrackOut]
+
+
 class BookingOut(msgspec.Struct):
     id: uuid.UUID
     slot_id: uuid.UUID

@@ -8,6 +8,8 @@
   attendance    checking in; the sweep that marks no-shows and completes shifts
   slots         publishing, cancelling a slot, the list freelancers book from
   idempotency   first answers kept under an `Idempotency-Key`
+  operations    what admins watch: each slot's fill, who is on shift now
+  reminders     the reminder 30 minutes before a booked shift starts
   jobs          the timed work (`JOBS`)
 
 Verbs never commit; the edge's unit of work does.
@@ -26,7 +28,7 @@ from shifts.attendance import check_in, complete_shifts, expire_waitlists, mark_
 from shifts.booking import Booked, attempt_booking
 from shifts.cancelling import access_booking, cancel_booking, is_free_cancellation, my_bookings
 from shifts.idempotency import Answer, fingerprint, first_answer, purge_keys, remember
-from shifts.jobs import JOBS, settle_shifts
+from shifts.jobs import JOBS, remind_shifts, settle_shifts
 from shifts.models import (
     ACTIVE_STATUSES,
     BookingStatus,
@@ -38,8 +40,10 @@ from shifts.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from shifts.operations import OnShift, SlotFill, on_shift, slot_fill
 from shifts.policy import DEFAULT_POLICY, Policy, load_policy
 from shifts.reliability import ReliabilityCounts, has_priority, reliability_counts, reliability_score
+from shifts.reminders import REMIND_BEFORE, send_reminders
 from shifts.rules import MESSAGES, REASONS, BookingRefused, Refusal
 from shifts.slots import (
     PublishInput,
@@ -69,11 +73,13 @@ __all__ = [
     "JOBS",
     "MESSAGES",
     "REASONS",
+    "REMIND_BEFORE",
     "Answer",
     "Booked",
     "BookingRefused",
     "BookingStatus",
     "IdempotencyKey",
+    "OnShift",
     "Place",
     "Policy",
     "PublishInput",
@@ -83,6 +89,7 @@ __all__ = [
     "ShiftBooking",
     "ShiftPolicy",
     "ShiftSlot",
+    "SlotFill",
     "SlotStatus",
     "SlotView",
     "WaitlistEntry",
@@ -106,10 +113,14 @@ __all__ = [
     "load_policy",
     "mark_no_shows",
     "my_bookings",
+    "on_shift",
     "publish_slots",
     "purge_keys",
     "reliability_counts",
     "reliability_score",
     "remember",
+    "remind_shifts",
+    "send_reminders",
     "settle_shifts",
+    "slot_fill",
 ]

@@ -30,6 +30,10 @@ NOTIFICATION_WORDS = {
     "standing_restricted": N_("Your account may not book shifts until %(until)s (Beijing time). Reason: %(reason)s"),
     "standing_banned": N_("Your account has been banned. Reason: %(reason)s"),
     "restriction_ended": N_("Your restriction has ended: you may book shifts again."),
+    "shift.reminder": N_("Your shift starts at %(starts_at)s (Beijing time): check in from 10 minutes before."),
+    "shift.no_show": N_(
+        "You did not check in to your shift: it counts as a no-show. You may dispute it within 48 hours."
+    ),
 }
 NOTICES = {"changed": N_("Your password was changed. Your other sessions were signed out.")}
 
