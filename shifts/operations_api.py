@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Annotated
+from datetime import timedelta
 
 from litestar import Controller, get
-from litestar.params import FromQuery, QueryParameter
+from litestar.params import FromQuery
 
 from gigplatform.clock import business_today
 from gigplatform.db import DbSession
@@ -14,7 +13,16 @@ from gigplatform.openapi import problem
 from gigplatform.security import Kit, admin_only
 from recruitment.service import Track
 from shifts import service
-from shifts.schemas import OnShiftOut, OnShiftPage, OnShiftTrackOut, SlotFillOut, SlotFillPage, TrackName
+from shifts.schemas import (
+    FirstDay,
+    LastDay,
+    OnShiftOut,
+    OnShiftPage,
+    OnShiftTrackOut,
+    SlotFillOut,
+    SlotFillPage,
+    TrackName,
+)
 
 
 def fill_out(fill: service.SlotFill) -> SlotFillOut:
@@ -47,12 +55,8 @@ class AdminShiftOperationsController(Controller):
         self,
         db_session: DbSession,
         kit: Kit,
-        start: Annotated[
-            date | None, QueryParameter(name="from", description="First business day; today by default.")
-        ] = None,
-        end: Annotated[
-            date | None, QueryParameter(name="to", description="Last business day; a week on by default.")
-        ] = None,
+        start: FirstDay = None,
+        end: LastDay = None,
         track: FromQuery[TrackName | None] = None,
     ) -> SlotFillPage:
         """Per slot: capacity, booked, waitlisted, checked in (on time, late or completed) and the fill in percent."""

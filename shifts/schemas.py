@@ -7,12 +7,15 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
+from litestar.params import QueryParameter
 
 TrackName = Literal["pre_sales", "after_sales", "complaints"]
 Hour = Annotated[int, msgspec.Meta(ge=0, le=23)]
 Capacity = Annotated[int, msgspec.Meta(ge=1, le=100_000)]
 PayFen = Annotated[int, msgspec.Meta(ge=0, le=100_000_000)]
 IDEMPOTENCY_KEY_MAX = 255
+FirstDay = Annotated[date | None, QueryParameter(name="from", description="First business day; today by default.")]
+LastDay = Annotated[date | None, QueryParameter(name="to", description="Last business day; a week on by default.")]
 
 
 class PublishIn(msgspec.Struct, forbid_unknown_fields=True):
