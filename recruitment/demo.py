@@ -8,6 +8,7 @@ identity provider is the local one (no network), so its answer is recorded in th
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -141,36 +142,57 @@ async def load(session: AsyncSession, kit: SecurityKit, admin: Principal, worker
             student_preferred=True,
         ),
     )
-    provider = LocalIdentityProvider()
-    for n, (worker, (name, birth, region, student, tracks, stage)) in enumerate(zip(workers, APPLICANTS, strict=True)):
-        clock.advance(minutes=5)
-        check = await recruitment.submit_application(
-            session,
-            clock,
-            kit.cipher,
-            worker,
-            round_.id,
-            recruitment.ApplicationInput(
-                name, resident_id_for(birth, region, 101 + 2 * n), f"1390000000{n + 1}", student, tracks, consent=True
-            ),
+    for n, (worker, applicant) in enumerate(zip(workers, APPLICANTS, strict=True)):
+        await apply(
+            session, kit, clock, admin, worker, round_.id, modules, applicant, 101 + 2 * n, f"1390000000{n + 1}"
         )
-        answer = await recruitment.ask_identity_provider(provider, check)
-        application = await recruitment.record_identity_answer(
-            session, clock, kit.settings.identity_recheck_minutes, answer
-        )
-        if stage == "rejected":
-            await recruitment.reject_application(
-                session, clock, admin, application.id, "所填手机号无法接通，请核实后在下一期报名。"
-            )
-        elif stage == "withdrawn":
-            await recruitment.withdraw_application(session, clock, worker, application.id, "时间安排冲突")
-        elif stage in ("training", "exam"):
-            test = (await recruitment.start_typing_test(session, clock, worker, application.id)).test
-            clock.advance(seconds=75)
-            await recruitment.submit_typing_test(session, clock, worker, test.id, test.passage)
-            if stage == "exam":
-                for module in modules:
-                    await recruitment.open_module(session, clock, worker, module.id)
-                    clock.advance(seconds=module.min_reading_seconds + 30)
-                    await recruitment.complete_module(session, clock, worker, module.id)
     return True
+
+
+Applicant = tuple[str, date, str, bool, list[str], str]
+
+
+async def apply(
+    session: AsyncSession,
+    kit: SecurityKit,
+    clock: FakeClock,
+    admin: Principal,
+    worker: Principal,
+    round_id: uuid.UUID,
+    modules: list[recruitment.TrainingModule],
+    applicant: Applicant,
+    sequence: int,
+    phone: str,
+) -> recruitment.Application:
+    """One applicant taken through the pipeline up to `stage` (the applicant's last item), the way a person would:
+    the application, the identity check, the typing test and the training; "exam" leaves it at the exam."""
+    name, birth, region, student, tracks, stage = applicant
+    clock.advance(minutes=5)
+    check = await recruitment.submit_application(
+        session,
+        clock,
+        kit.cipher,
+        worker,
+        round_id,
+        recruitment.ApplicationInput(name, resident_id_for(birth, region, sequence), phone, student, tracks, True),
+    )
+    answer = await recruitment.ask_identity_provider(LocalIdentityProvider(), check)
+    application = await recruitment.record_identity_answer(
+        session, clock, kit.settings.identity_recheck_minutes, answer
+    )
+    if stage == "rejected":
+        await recruitment.reject_application(
+            session, clock, admin, application.id, "所填手机号无法接通，请核实后在下一期报名。"
+        )
+    elif stage == "withdrawn":
+        await recruitment.withdraw_application(session, clock, worker, application.id, "时间安排冲突")
+    elif stage in ("training", "exam"):
+        test = (await recruitment.start_typing_test(session, clock, worker, application.id)).test
+        clock.advance(seconds=75)
+        await recruitment.submit_typing_test(session, clock, worker, test.id, test.passage)
+        if stage == "exam":
+            for module in modules:
+                await recruitment.open_module(session, clock, worker, module.id)
+                clock.advance(seconds=module.min_reading_seconds + 30)
+                await recruitment.complete_module(session, clock, worker, module.id)
+    return application

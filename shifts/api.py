@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post
-from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from gigplatform.clock import business_today
@@ -18,11 +18,14 @@ from gigplatform.listing import WINDOW, Page, Paged
 from gigplatform.openapi import conflict, problem
 from gigplatform.security import CurrentPrincipal, Kit, admin_only, worker_only
 from shifts import service
+from shifts.operations_api import AdminShiftOperationsController
 from shifts.reliability_api import CONTROLLERS as RELIABILITY_CONTROLLERS
 from shifts.schemas import (
     IDEMPOTENCY_KEY_MAX,
     AdminSlotOut,
     BookingOut,
+    FirstDay,
+    LastDay,
     PublishIn,
     PublishItemOut,
     PublishOut,
@@ -164,12 +167,8 @@ class SlotController(Controller):
         kit: Kit,
         principal: CurrentPrincipal,
         window: Paged,
-        start: Annotated[
-            date | None, QueryParameter(name="from", description="First business day; today by default.")
-        ] = None,
-        end: Annotated[
-            date | None, QueryParameter(name="to", description="Last business day; a week on by default.")
-        ] = None,
+        start: FirstDay = None,
+        end: LastDay = None,
         track: FromQuery[TrackName | None] = None,
     ) -> Page[SlotOut]:
         """Slots with seats left, when the window opens for the caller, and whether (or why not) they may book."""
@@ -290,4 +289,11 @@ class MyBookingsController(Controller):
         return Page([booking_out(b, s) for b, s in rows], total, window.limit, window.offset)
 
 
-CONTROLLERS = [AdminSlotController, SlotController, BookingController, MyBookingsController, *RELIABILITY_CONTROLLERS]
+CONTROLLERS = [
+    AdminSlotController,
+    AdminShiftOperationsController,
+    SlotController,
+    BookingController,
+    MyBookingsController,
+    *RELIABILITY_CONTROLLERS,
+]

@@ -1,25 +1,30 @@
 """The shift marketplace's timed work: settling shifts whose time has passed (no-shows, completions, waitlists
-that ended), and removing idempotency keys past their keeping time. Each piece is claimed by a conditional UPDATE,
-so several instances sweeping at once do each piece once."""
+that ended), reminding each booked freelancer 30 minutes before the start, and removing idempotency keys past their
+keeping time. Each piece is claimed by a conditional UPDATE, so several instances sweeping at once do each piece
+once."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
 from litestar.datastructures import State
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.db import unit_of_work
 from gigplatform.timed import Job
 from shifts.attendance import complete_shifts, expire_waitlists, mark_no_shows
 from shifts.idempotency import purge_keys
+from shifts.reminders import send_reminders
 
 BATCH = 500
+Sweep = Callable[[AsyncSession, datetime, int], Awaitable[int]]
 
 
-async def settle_shifts(state: State, batch: int = BATCH) -> int:
+async def _in_batches(state: State, sweeps: tuple[Sweep, ...], batch: int) -> int:
     """Runs each sweep in batches, one unit of work per batch, until nothing is due."""
     done = 0
-    for sweep in (mark_no_shows, complete_shifts, expire_waitlists):
+    for sweep in sweeps:
         while True:
             async with unit_of_work(state.sessionmaker) as session:
                 handled = await sweep(session, state.clock.now(), batch)
@@ -29,6 +34,16 @@ async def settle_shifts(state: State, batch: int = BATCH) -> int:
     return done
 
 
+async def settle_shifts(state: State, batch: int = BATCH) -> int:
+    """No-shows, completions and ended waitlists."""
+    return await _in_batches(state, (mark_no_shows, complete_shifts, expire_waitlists), batch)
+
+
+async def remind_shifts(state: State, batch: int = BATCH) -> int:
+    """The reminders due 30 minutes before a booked shift starts."""
+    return await _in_batches(state, (send_reminders,), batch)
+
+
 async def purge_idempotency_keys(state: State) -> int:
     async with unit_of_work(state.sessionmaker) as session:
         return await purge_keys(session, state.clock.now())
@@ -36,5 +51,6 @@ async def purge_idempotency_keys(state: State) -> int:
 
 JOBS = (
     Job("settle_shifts", timedelta(minutes=1), settle_shifts),
+    Job("remind_shifts", timedelta(minutes=1), remind_shifts),
     Job("purge_idempotency_keys", timedelta(hours=1), purge_idempotency_keys),
 )

@@ -122,6 +122,8 @@ class ShiftBooking(UUIDPrimaryKey, Base):
     cancelled_at: Mapped[datetime | None]
     checked_in_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    """When the 30-minutes-before reminder went out; set by the conditional UPDATE that claims it, so it goes once."""
     late_check_in: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     """Checked in after the on-time window; kept when the shift completes, for reliability."""
     from_waitlist: Mapped[bool] = mapped_column(default=False, server_default=text("false"))

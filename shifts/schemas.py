@@ -7,12 +7,15 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
+from litestar.params import QueryParameter
 
 TrackName = Literal["pre_sales", "after_sales", "complaints"]
 Hour = Annotated[int, msgspec.Meta(ge=0, le=23)]
 Capacity = Annotated[int, msgspec.Meta(ge=1, le=100_000)]
 PayFen = Annotated[int, msgspec.Meta(ge=0, le=100_000_000)]
 IDEMPOTENCY_KEY_MAX = 255
+FirstDay = Annotated[date | None, QueryParameter(name="from", description="First business day; today by default.")]
+LastDay = Annotated[date | None, QueryParameter(name="to", description="Last business day; a week on by default.")]
 
 
 class PublishIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -67,6 +70,44 @@ class AdminSlotOut(msgspec.Struct):
     booked: int
     waitlisted: int
     pay_fen: int
+
+
+class SlotFillOut(msgspec.Struct):
+    slot_id: uuid.UUID
+    track: str
+    starts_at: datetime
+    day: date
+    status: str
+    capacity: int
+    booked: int
+    waitlisted: int
+    checked_in: int
+    pay_fen: int
+    fill_percent: int
+
+
+class SlotFillPage(msgspec.Struct):
+    items: list[SlotFillOut]
+
+
+class OnShiftOut(msgspec.Struct):
+    booking_id: uuid.UUID
+    user_id: uuid.UUID
+    display_name: str
+    slot_id: uuid.UUID
+    starts_at: datetime
+    status: str
+    checked_in_at: datetime | None
+
+
+class OnShiftTrackOut(msgspec.Struct):
+    track: str
+    people: list[OnShiftOut]
+
+
+class OnShiftPage(msgspec.Struct):
+    at: datetime
+    tracks: list[OnShiftTrackOut]
 
 
 class BookingOut(msgspec.Struct):

@@ -10,6 +10,8 @@
   disputes      disputing a no-show or a late mark, an admin's decision; the freelancer's reliability report
   slots         publishing, cancelling a slot, the list freelancers book from
   idempotency   first answers kept under an `Idempotency-Key`
+  operations    what admins watch: each slot's fill, who is on shift now
+  reminders     the reminder 30 minutes before a booked shift starts
   jobs          the timed work (`JOBS`)
 
 Verbs never commit; the edge's unit of work does.
@@ -50,7 +52,7 @@ from shifts.disputes import (
     my_reliability,
 )
 from shifts.idempotency import Answer, fingerprint, first_answer, purge_keys, remember
-from shifts.jobs import JOBS, settle_shifts
+from shifts.jobs import JOBS, remind_shifts, settle_shifts
 from shifts.models import (
     ACTIVE_STATUSES,
     BookingStatus,
@@ -66,8 +68,10 @@ from shifts.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from shifts.operations import OnShift, SlotFill, on_shift, slot_fill
 from shifts.policy import DEFAULT_POLICY, Policy, load_policy
 from shifts.reliability import ReliabilityCounts, has_priority, reliability_counts, reliability_score
+from shifts.reminders import REMIND_BEFORE, send_reminders
 from shifts.restrictions import restrict_after_no_shows
 from shifts.rules import MESSAGES, REASONS, BookingRefused, Refusal
 from shifts.schemas import DisputeDecisionIn, DisputeIn
@@ -107,6 +111,7 @@ __all__ = [
     "MESSAGES",
     "ON_TIME_UNTIL",
     "REASONS",
+    "REMIND_BEFORE",
     "SHIFT_LENGTH",
     "Answer",
     "Booked",
@@ -117,6 +122,7 @@ __all__ = [
     "DisputeKind",
     "DisputeStatus",
     "IdempotencyKey",
+    "OnShift",
     "Place",
     "Policy",
     "PublishInput",
@@ -130,6 +136,7 @@ __all__ = [
     "ShiftPolicy",
     "ShiftRestriction",
     "ShiftSlot",
+    "SlotFill",
     "SlotStatus",
     "SlotView",
     "WaitlistEntry",
@@ -159,11 +166,15 @@ __all__ = [
     "mark_no_shows",
     "my_bookings",
     "my_reliability",
+    "on_shift",
     "publish_slots",
     "purge_keys",
     "reliability_counts",
     "reliability_score",
     "remember",
+    "remind_shifts",
     "restrict_after_no_shows",
+    "send_reminders",
     "settle_shifts",
+    "slot_fill",
 ]

@@ -241,7 +241,17 @@ class SlotView:
     waitlist_position: int | None
 
 
-def _business_range(start: date, end: date) -> tuple[datetime, datetime]:
+def check_range(start: date, end: date) -> None:
+    """Refuses a reversed range of business days, or one longer than `MAX_LIST_DAYS`, naming `to`."""
+    if end < start:
+        raise InvalidInput(N_("The end of the range is before its start."), field="to", rule="order")
+    if (end - start).days >= MAX_LIST_DAYS:
+        raise InvalidInput(
+            N_("A range of at most %(days)s days."), field="to", rule="range", params={"days": MAX_LIST_DAYS}
+        )
+
+
+def business_range(start: date, end: date) -> tuple[datetime, datetime]:
     return _start(start, 0), _start(end + timedelta(days=1), 0)
 
 
@@ -249,13 +259,8 @@ async def list_slots(
     session: AsyncSession, now: datetime, actor: Principal, start: date, end: date, track: str | None
 ) -> list[SlotView]:
     """Published and cancelled slots of the business days `start`..`end`, for the caller."""
-    if end < start:
-        raise InvalidInput(N_("The end of the range is before its start."), field="to", rule="order")
-    if (end - start).days >= MAX_LIST_DAYS:
-        raise InvalidInput(
-            N_("A range of at most %(days)s days."), field="to", rule="range", params={"days": MAX_LIST_DAYS}
-        )
-    lo, hi = _business_range(start, end)
+    check_range(start, end)
+    lo, hi = business_range(start, end)
     query = select(ShiftSlot).where(
         ShiftSlot.starts_at >= lo, ShiftSlot.starts_at < hi, ShiftSlot.status != SlotStatus.DRAFT
     )

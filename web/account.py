@@ -35,6 +35,10 @@ NOTIFICATION_WORDS = {
     "shift.waitlist_promoted": N_(
         "A seat came free and is yours: you are booked for the shift at %(starts_at)s (Beijing time)."
     ),
+    "shift.reminder": N_("Your shift starts at %(starts_at)s (Beijing time): check in from 10 minutes before."),
+    "shift.no_show": N_(
+        "You did not check in to your shift: it counts as a no-show. You may dispute it within 48 hours."
+    ),
 }
 NOTICES = {"changed": N_("Your password was changed. Your other sessions were signed out.")}
 

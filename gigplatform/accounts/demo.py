@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigplatform.accounts.models import Role
+from gigplatform.accounts.models import Role, User
 from gigplatform.accounts.registration import register_user
 from gigplatform.accounts.shops import add_sub_account, list_shops
 from gigplatform.accounts.users import create_admin, find_user_by_login
@@ -35,7 +35,14 @@ WORKERS = (
     DemoLogin("worker (withdrew)", "13900000005", "Worker2026", "刘洋"),
 )
 SHOP_NAME = "小白数码旗舰店"
-ALL = (ADMIN, SELLER, SUB_ACCOUNT, *WORKERS)
+FREELANCERS = (
+    DemoLogin("freelancer (certified, with shifts)", "13900000006", "Worker2026", "赵敏"),
+    DemoLogin("freelancer (certified, with shifts)", "13900000007", "Worker2026", "孙磊"),
+    DemoLogin("freelancer (certified, with shifts)", "13900000008", "Worker2026", "周婷"),
+)
+"""Freelancers the demo certifies and gives shifts to (made by `load_freelancers`, so older demo databases get
+them too)."""
+ALL = (ADMIN, SELLER, SUB_ACCOUNT, *WORKERS, *FREELANCERS)
 
 
 @dataclass(frozen=True)
@@ -74,15 +81,14 @@ async def load(session: AsyncSession, kit: SecurityKit) -> bool:
         permission="configuration",
     )
     for worker in WORKERS:
-        await register_user(
-            session,
-            kit,
-            login=worker.login,
-            password=worker.password,
-            display_name=worker.display_name,
-            role=Role.WORKER,
-        )
+        await _register_worker(session, kit, worker)
     return True
+
+
+async def _register_worker(session: AsyncSession, kit: SecurityKit, login: DemoLogin) -> User:
+    return await register_user(
+        session, kit, login=login.login, password=login.password, display_name=login.display_name, role=Role.WORKER
+    )
 
 
 async def cast(session: AsyncSession) -> DemoCast | None:
@@ -96,3 +102,14 @@ async def cast(session: AsyncSession) -> DemoCast | None:
         Principal(admin.id, admin.role.value, "demo"),
         [Principal(w.id, w.role.value, "demo") for w in workers if w is not None],
     )
+
+
+async def load_freelancers(session: AsyncSession, kit: SecurityKit) -> tuple[list[Principal], bool]:
+    """The demo's certified-to-be freelancers as principals, registering those missing; and whether any was."""
+    people, made = [], False
+    for login in FREELANCERS:
+        user = await find_user_by_login(session, login.login)
+        if user is None:
+            user, made = await _register_worker(session, kit, login), True
+        people.append(Principal(user.id, user.role.value, "demo"))
+    return people, made

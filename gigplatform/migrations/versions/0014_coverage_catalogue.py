@@ -1,7 +1,7 @@
 """coverage: the package catalogue and quotes
 
 Revision ID: 0014_coverage_catalogue
-Revises: 0011_disputes
+Revises: 0013_reminders
 Create Date: 2026-12-01 05:50:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014_coverage_catalogue"
-down_revision: str | None = "0011_disputes"
+down_revision: str | None = "0013_reminders"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
