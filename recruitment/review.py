@@ -14,6 +14,7 @@ from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.clock import Clock
+from gigplatform.csvfile import BOM, csv_safe
 from gigplatform.errors import N_, Conflict, DomainError, FieldError, InvalidInput
 from gigplatform.security import FieldCipher, Principal
 from recruitment.applying import shown_id_number
@@ -261,7 +262,7 @@ async def export_csv(
     is the age on the day of applying."""
     filters.limit, filters.offset = 500, 0
     out = io.StringIO()
-    out.write("\ufeff")
+    out.write(BOM)
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     offset = 0
@@ -272,22 +273,17 @@ async def export_csv(
             writer.writerow(
                 [
                     a.id,
-                    _csv_safe(a.legal_name),
+                    csv_safe(a.legal_name),
                     shown_id_number(cipher, a),
                     a.age_at_application,
                     a.phone,
                     "yes" if a.is_student else "no",
                     " ".join(a.tracks),
                     a.status.value,
-                    _csv_safe(a.status_reason),
+                    csv_safe(a.status_reason),
                     a.created_at.isoformat(),
                 ]
             )
         offset += len(rows)
         if offset >= total or not rows:
             return out.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ is prefixed so it stays text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

@@ -18,6 +18,7 @@ from gigplatform.listing import WINDOW, Page, Paged
 from gigplatform.openapi import conflict, problem
 from gigplatform.security import CurrentPrincipal, Kit, admin_only, worker_only
 from shifts import service
+from shifts.pay_api import CONTROLLERS as PAY_CONTROLLERS
 from shifts.schemas import (
     IDEMPOTENCY_KEY_MAX,
     AdminSlotOut,
@@ -289,4 +290,4 @@ class MyBookingsController(Controller):
         return Page([booking_out(b, s) for b, s in rows], total, window.limit, window.offset)
 
 
-CONTROLLERS = [AdminSlotController, SlotController, BookingController, MyBookingsController]
+CONTROLLERS = [AdminSlotController, SlotController, BookingController, MyBookingsController, *PAY_CONTROLLERS]

@@ -200,3 +200,14 @@ class IdempotencyKey(Base):
     status: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class CalendarToken(Base):
+    """A freelancer's private calendar feed link. Only the token's hash is kept, so the database alone cannot
+    rebuild the link; making a new one replaces the old, deleting the row revokes it."""
+
+    __tablename__ = "shift_calendar_tokens"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]

@@ -9,6 +9,8 @@
   slots         publishing, cancelling a slot, the list freelancers book from
   idempotency   first answers kept under an `Idempotency-Key`
   jobs          the timed work (`JOBS`)
+  earnings      what completed shifts earn per Asia/Shanghai month; the payroll
+  calendar_feed the private iCalendar link and its feed
 
 Verbs never commit; the edge's unit of work does.
 """
@@ -24,7 +26,22 @@ from gigplatform.events import record_event
 from gigplatform.security import Principal
 from shifts.attendance import check_in, complete_shifts, expire_waitlists, mark_no_shows
 from shifts.booking import Booked, attempt_booking
+from shifts.calendar_feed import calendar_feed, has_calendar_token, issue_calendar_token, revoke_calendar_token
 from shifts.cancelling import access_booking, cancel_booking, is_free_cancellation, my_bookings
+from shifts.earnings import (
+    PAYROLL_COLUMNS,
+    STATEMENT_COLUMNS,
+    EarnedShift,
+    PayrollLine,
+    Statement,
+    month_bounds,
+    monthly_statement,
+    parse_month,
+    payroll,
+    payroll_csv,
+    statement_csv,
+    yuan,
+)
 from shifts.idempotency import Answer, fingerprint, first_answer, purge_keys, remember
 from shifts.jobs import JOBS, settle_shifts
 from shifts.models import (
@@ -68,12 +85,16 @@ __all__ = [
     "DEFAULT_POLICY",
     "JOBS",
     "MESSAGES",
+    "PAYROLL_COLUMNS",
     "REASONS",
+    "STATEMENT_COLUMNS",
     "Answer",
     "Booked",
     "BookingRefused",
     "BookingStatus",
+    "EarnedShift",
     "IdempotencyKey",
+    "PayrollLine",
     "Place",
     "Policy",
     "PublishInput",
@@ -85,11 +106,13 @@ __all__ = [
     "ShiftSlot",
     "SlotStatus",
     "SlotView",
+    "Statement",
     "WaitlistEntry",
     "WaitlistStatus",
     "access_booking",
     "access_slot",
     "book_slot",
+    "calendar_feed",
     "cancel_booking",
     "cancel_slot",
     "check_in",
@@ -98,18 +121,28 @@ __all__ = [
     "fill_from_waitlist",
     "fingerprint",
     "first_answer",
+    "has_calendar_token",
     "has_priority",
     "is_free_cancellation",
+    "issue_calendar_token",
     "join_waitlist",
     "leave_waitlist",
     "list_slots",
     "load_policy",
     "mark_no_shows",
+    "month_bounds",
+    "monthly_statement",
     "my_bookings",
+    "parse_month",
+    "payroll",
+    "payroll_csv",
     "publish_slots",
     "purge_keys",
     "reliability_counts",
     "reliability_score",
     "remember",
+    "revoke_calendar_token",
     "settle_shifts",
+    "statement_csv",
+    "yuan",
 ]
