@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.accounts import service as accounts
-from gigplatform.clock import BUSINESS_TZ
+from gigplatform.clock import BUSINESS_TZ, Clock, business_today
 from gigplatform.csvfile import csv_document
 from gigplatform.errors import N_, InvalidInput
 from shifts.models import BookingStatus, ShiftBooking, ShiftSlot
@@ -30,6 +30,15 @@ def parse_month(text: str) -> date:
     if found is None or not 2000 <= int(found.group(1)) <= 9998:
         raise InvalidInput(N_("The month must be written YYYY-MM."), field="month", rule="format")
     return date(int(found.group(1)), int(found.group(2)), 1)
+
+
+def month_or_this(text: str | None, clock: Clock) -> date:
+    """The month a request names (see `parse_month`), or the business month it is now."""
+    return parse_month(text) if text is not None else business_today(clock).replace(day=1)
+
+
+def month_text(month: date) -> str:
+    return f"{month.year:04d}-{month.month:02d}"
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:

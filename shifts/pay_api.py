@@ -13,7 +13,6 @@ from litestar.openapi.spec import Schema
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from gigplatform.clock import Clock, business_today
 from gigplatform.db import DbSession
 from gigplatform.openapi import Content
 from gigplatform.security import CurrentPrincipal, Kit, admin_only, worker_only
@@ -73,21 +72,12 @@ class CalendarTokenOut(msgspec.Struct):
     url: str
 
 
-def month_of(text: str | None, clock: Clock) -> date:
-    """The month a request names, or this business month."""
-    return service.parse_month(text) if text is not None else business_today(clock).replace(day=1)
-
-
-def month_text(month: date) -> str:
-    return f"{month.year:04d}-{month.month:02d}"
-
-
 def earnings_out(statement: service.Statement) -> EarningsOut:
     shifts = [
         EarnedShiftOut(s.booking_id, s.day, s.hour, s.starts_at, s.track, s.pay_fen, s.total_fen, s.late)
         for s in statement.shifts
     ]
-    return EarningsOut(month_text(statement.month), shifts, statement.hours, statement.total_fen)
+    return EarningsOut(service.month_text(statement.month), shifts, statement.hours, statement.total_fen)
 
 
 def csv_reply(body: str, filename: str) -> Response[str]:
@@ -108,16 +98,16 @@ class EarningsController(Controller):
         self, db_session: DbSession, kit: Kit, principal: CurrentPrincipal, month: MonthParam = None
     ) -> EarningsOut:
         """The month's completed shifts (date, hour, track, pay) and the total, in fen."""
-        chosen = month_of(month, kit.clock)
+        chosen = service.month_or_this(month, kit.clock)
         return earnings_out(await service.monthly_statement(db_session, principal.user_id, chosen))
 
     @get("/earnings.csv", operation_id="myEarningsCsv", opt={"reply": STATEMENT_CSV})
     async def earnings_csv(
         self, db_session: DbSession, kit: Kit, principal: CurrentPrincipal, month: MonthParam = None
     ) -> Response[str]:
-        chosen = month_of(month, kit.clock)
+        chosen = service.month_or_this(month, kit.clock)
         statement = await service.monthly_statement(db_session, principal.user_id, chosen)
-        return csv_reply(service.statement_csv(statement), f"earnings-{month_text(chosen)}.csv")
+        return csv_reply(service.statement_csv(statement), f"earnings-{service.month_text(chosen)}.csv")
 
     @post("/calendar-token", operation_id="makeCalendarToken", status_code=HTTP_201_CREATED)
     async def make_token(
@@ -145,9 +135,9 @@ class PayrollController(Controller):
     @get("/", operation_id="payroll", opt={"reply": PAYROLL_CSV})
     async def payroll(self, db_session: DbSession, kit: Kit, month: MonthParam = None) -> Response[str]:
         """Every freelancer's completed shifts and pay for the month, as CSV."""
-        chosen = month_of(month, kit.clock)
+        chosen = service.month_or_this(month, kit.clock)
         lines = await service.payroll(db_session, chosen)
-        return csv_reply(service.payroll_csv(lines), f"payroll-{month_text(chosen)}.csv")
+        return csv_reply(service.payroll_csv(lines), f"payroll-{service.month_text(chosen)}.csv")
 
 
 class CalendarFeedController(Controller):
