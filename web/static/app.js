@@ -229,7 +229,6 @@
   document.querySelectorAll("button[data-copy]").forEach(function (button) {
     var field = document.getElementById(button.dataset.copy);
     if (!field) return;
-    button.hidden = false;
     button.addEventListener("click", function () {
       field.select();
       var told = function () { button.textContent = button.dataset.msgCopied || button.textContent; };
