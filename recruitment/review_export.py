@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from gigplatform.csvfile import BOM, csv_safe
 from recruitment.models import Round
 from recruitment.review_list import (
     A,
@@ -49,12 +50,6 @@ class CsvWords:
 CODES = CsvWords()
 
 
-def _csv_safe(value: str) -> str:
-    """Spreadsheet formula injection: a cell starting with = + - @ (or a tab or return) is prefixed so it stays
-    text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 # What the file holds, in CSV_COLUMNS order (the status reason from its text, code and params).
 EXPORTED = (
     A.id,
@@ -76,13 +71,13 @@ def _cells(values: Any, words: CsvWords) -> list[Any]:
     application_id, name, age, phone, student, tracks, status, reason, code, params, created_at = values
     return [
         application_id,
-        _csv_safe(name),
+        csv_safe(name),
         age,
         phone,
         words.word("yes" if student else "no"),
         " ".join(words.word(t) for t in tracks),
         words.word(status.value),
-        _csv_safe(words.reason(reason, code, params)),
+        csv_safe(words.reason(reason, code, params)),
         words.when(created_at),
     ]
 
@@ -105,7 +100,7 @@ async def export_csv(
     _name, ordering = ordering_for(round_, filters)
     out = io.StringIO()
     writer = csv.writer(out)
-    out.write("\ufeff")
+    out.write(BOM)
     writer.writerow(words.headers)
     base = filtered(round_id, filters, *EXPORTED)
     parts = [base.where(ordering.group == value) for _n, value in groups_of(ordering, filters)] or [base]

@@ -19,6 +19,7 @@ from gigplatform.openapi import conflict, problem
 from gigplatform.security import CurrentPrincipal, Kit, admin_only, worker_only
 from shifts import service
 from shifts.operations_api import AdminShiftOperationsController
+from shifts.pay_api import CONTROLLERS as PAY_CONTROLLERS
 from shifts.reliability_api import CONTROLLERS as RELIABILITY_CONTROLLERS
 from shifts.schemas import (
     IDEMPOTENCY_KEY_MAX,
@@ -296,4 +297,5 @@ CONTROLLERS = [
     BookingController,
     MyBookingsController,
     *RELIABILITY_CONTROLLERS,
+    *PAY_CONTROLLERS,
 ]

@@ -251,3 +251,14 @@ class ShiftRestriction(UUIDPrimaryKey, Base):
     basis: Mapped[list[str]] = mapped_column(JSON)
     previous_standing: Mapped[str] = mapped_column(String(16))
     lifted_at: Mapped[datetime | None]
+
+
+class CalendarToken(Base):
+    """A freelancer's private calendar feed link. Only the token's hash is kept, so the database alone cannot
+    rebuild the link; making a new one replaces the old, deleting the row revokes it."""
+
+    __tablename__ = "shift_calendar_tokens"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]

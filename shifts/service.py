@@ -13,6 +13,8 @@
   operations    what admins watch: each slot's fill, who is on shift now
   reminders     the reminder 30 minutes before a booked shift starts
   jobs          the timed work (`JOBS`)
+  earnings      what completed shifts earn per Asia/Shanghai month; the payroll
+  calendar_feed the private iCalendar link and its feed
 
 Verbs never commit; the edge's unit of work does.
 """
@@ -38,6 +40,7 @@ from shifts.attendance import (
     mark_no_shows,
 )
 from shifts.booking import Booked, attempt_booking
+from shifts.calendar_feed import calendar_feed, has_calendar_token, issue_calendar_token, revoke_calendar_token
 from shifts.cancelling import access_booking, cancel_booking, is_free_cancellation, my_bookings
 from shifts.disputes import (
     DISPUTE_WINDOW,
@@ -50,6 +53,22 @@ from shifts.disputes import (
     file_dispute,
     list_disputes,
     my_reliability,
+)
+from shifts.earnings import (
+    PAYROLL_COLUMNS,
+    STATEMENT_COLUMNS,
+    EarnedShift,
+    PayrollLine,
+    Statement,
+    month_bounds,
+    month_or_this,
+    month_text,
+    monthly_statement,
+    parse_month,
+    payroll,
+    payroll_csv,
+    statement_csv,
+    yuan,
 )
 from shifts.idempotency import Answer, fingerprint, first_answer, purge_keys, remember
 from shifts.jobs import JOBS, remind_shifts, settle_shifts
@@ -110,9 +129,11 @@ __all__ = [
     "LATE_UNTIL",
     "MESSAGES",
     "ON_TIME_UNTIL",
+    "PAYROLL_COLUMNS",
     "REASONS",
     "REMIND_BEFORE",
     "SHIFT_LENGTH",
+    "STATEMENT_COLUMNS",
     "Answer",
     "Booked",
     "BookingRefused",
@@ -121,8 +142,10 @@ __all__ = [
     "DisputeIn",
     "DisputeKind",
     "DisputeStatus",
+    "EarnedShift",
     "IdempotencyKey",
     "OnShift",
+    "PayrollLine",
     "Place",
     "Policy",
     "PublishInput",
@@ -139,12 +162,14 @@ __all__ = [
     "SlotFill",
     "SlotStatus",
     "SlotView",
+    "Statement",
     "WaitlistEntry",
     "WaitlistStatus",
     "access_booking",
     "access_dispute",
     "access_slot",
     "book_slot",
+    "calendar_feed",
     "cancel_booking",
     "cancel_slot",
     "check_in",
@@ -156,17 +181,26 @@ __all__ = [
     "fill_from_waitlist",
     "fingerprint",
     "first_answer",
+    "has_calendar_token",
     "has_priority",
     "is_free_cancellation",
+    "issue_calendar_token",
     "join_waitlist",
     "leave_waitlist",
     "list_disputes",
     "list_slots",
     "load_policy",
     "mark_no_shows",
+    "month_bounds",
+    "month_or_this",
+    "month_text",
+    "monthly_statement",
     "my_bookings",
     "my_reliability",
     "on_shift",
+    "parse_month",
+    "payroll",
+    "payroll_csv",
     "publish_slots",
     "purge_keys",
     "reliability_counts",
@@ -174,7 +208,10 @@ __all__ = [
     "remember",
     "remind_shifts",
     "restrict_after_no_shows",
+    "revoke_calendar_token",
     "send_reminders",
     "settle_shifts",
     "slot_fill",
+    "statement_csv",
+    "yuan",
 ]

@@ -8,6 +8,7 @@
  *   countdown; when the server says time is up, the page reloads to show the result.
  * - [data-confirm] buttons ask first (with [data-confirm-count="name"], naming how many boxes of that name are
  *   ticked, and asking nothing when none is: the server then says to tick one); [data-select-all] ticks every box.
+ * - [data-copy="id"] buttons copy the value of the input with that id (the calendar link), and say so.
  * Every text comes from the page's data-msg-* attributes, already in the visitor's language.
  */
 (function () {
@@ -222,6 +223,21 @@
       form.querySelectorAll('input[type="checkbox"][name="' + name + '"]').forEach(function (box) {
         box.checked = all.checked;
       });
+    });
+  });
+
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var field = document.getElementById(button.dataset.copy);
+    if (!field) return;
+    button.addEventListener("click", function () {
+      field.select();
+      var told = function () { button.textContent = button.dataset.msgCopied || button.textContent; };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(told, function () { document.execCommand("copy"); told(); });
+      } else {
+        document.execCommand("copy");
+        told();
+      }
     });
   });
 })();

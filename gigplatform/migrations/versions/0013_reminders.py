@@ -1,7 +1,7 @@
 """when a booking's 30-minutes-before reminder was sent (shift_bookings.reminded_at)
 
 Revision ID: 0013_reminders
-Revises: 0011_disputes
+Revises: 0012_calendar
 Create Date: 2026-12-01 06:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_reminders"
-down_revision: str | None = "0011_disputes"
+down_revision: str | None = "0012_calendar"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
