@@ -31,11 +31,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(http: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
-    """`gigplatform serve` with the given HTTP parser on a free port, once it answers /health."""
+def start_server(http: str, env: dict[str, str], *options: str) -> tuple[subprocess.Popen[bytes], int]:
+    """`gigplatform serve` with the given HTTP parser and `options` on a free port, once it answers /health."""
     port = free_port()
     proc = subprocess.Popen(  # noqa: S603 - our own CLI
-        [sys.executable, "-m", "gigplatform", "serve", "--port", str(port), "--http", http],
+        [sys.executable, "-m", "gigplatform", "serve", "--port", str(port), "--http", http, *options],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
