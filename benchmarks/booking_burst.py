@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import signal
 import subprocess
@@ -145,6 +146,8 @@ async def set_up(env: dict[str, str], n: int, slots: int, seats: int, hot_seats:
                 spread += [i.slot_id for i in (await service.publish_slots(session, kit.clock.now(), data)).items]
             data = service.PublishInput([tomorrow], [23], TRACKS[:1], hot_seats, 3000)
             hot = [i.slot_id for i in (await service.publish_slots(session, kit.clock.now(), data)).items]
+            data = service.PublishInput([tomorrow], [23], TRACKS[1:2], 1, 3000)  # one seat: counting round trips
+            tiny = [i.slot_id for i in (await service.publish_slots(session, kit.clock.now(), data)).items]
         captured: list[tuple[str, tuple[Any, ...]]] = []
         marks = {"slot_id": uuid.uuid4(), "user_id": uuid.uuid4(), "booking_id": uuid.uuid4()}
         marks |= {"now": datetime(2001, 1, 1, tzinfo=UTC), "open_by": datetime(2002, 1, 1, tzinfo=UTC)}
@@ -165,7 +168,16 @@ async def set_up(env: dict[str, str], n: int, slots: int, seats: int, hot_seats:
     slots_of = {}
     for name, value in marks.items():
         slots_of[name] = [i for i, p in enumerate(params) if p == value]
-    return {"tokens": tokens, "users": users, "spread": spread, "hot": hot, "sql": sql, "params": params, **slots_of}
+    return {
+        "tokens": tokens,
+        "users": users,
+        "spread": spread,
+        "hot": hot,
+        "tiny": tiny,
+        "sql": sql,
+        "params": params,
+        **slots_of,
+    }
 
 
 async def reset(url: str) -> None:
@@ -309,6 +321,40 @@ def http(url: str, port: int, setup: dict[str, Any], targets: list[uuid.UUID], c
     return Run(len(lines), seconds, p50_us / 1000, p99_us / 1000, confirmed, overbooked, lost, refusals)
 
 
+async def round_trips(env: dict[str, str], setup: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """What one booking with an `Idempotency-Key` sends to PostgreSQL through the app (in this process, on the
+    same database): BEGIN, statements and COMMIT, each a round trip; for a seat won and for a refusal (`full`)."""
+    from litestar.testing import AsyncTestClient
+    from sqlalchemy import event
+
+    from gigplatform.app import create_app
+    from gigplatform.config import Settings
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the test client logs every request
+    app = create_app(Settings.from_env({**env, "GIG_REDIS_URL": ""}))
+    engine = app.state.engine.sync_engine
+    counts: dict[str, int] = {}
+
+    def count(kind: str) -> Any:
+        def listener(*_: Any) -> None:
+            counts[kind] = counts.get(kind, 0) + 1
+
+        return listener
+
+    listeners = [(name, count(name)) for name in ("begin", "before_cursor_execute", "commit", "rollback")]
+    measured: dict[str, dict[str, int]] = {}
+    async with AsyncTestClient(app) as client:
+        for name, listener in listeners:
+            event.listen(engine, name, listener)
+        for label, user in (("201 booked", 0), ("409 full", 1)):
+            counts.clear()
+            headers = {"Authorization": f"Bearer {setup['tokens'][user]}", "Idempotency-Key": f"trips-{user}"}
+            response = await client.post(f"/api/slots/{setup['tiny'][0]}/bookings", headers=headers)
+            assert response.status_code == int(label[:3]), response.text
+            measured[label] = dict(counts)
+    return measured
+
+
 def row(label: str, run: Run) -> str:
     refused = ", ".join(f"{k} {v}" for k, v in sorted(run.refusals.items()))
     return (
@@ -369,6 +415,8 @@ def main() -> None:
                     asyncio.run(reset(url))
                     http_run = http(url, port, setup, targets, args.connections, args.threads)
                     results[case] = {"bare SQL": sql_run, "HTTP": http_run}
+                asyncio.run(reset(url))
+                trips = asyncio.run(round_trips(env, setup))
             finally:
                 proc.terminate()
                 proc.wait(15)
@@ -392,6 +440,13 @@ def main() -> None:
         print(
             f"{case + ' HTTP/bare':<22} {served.per_second / base.per_second:>10.0%} "
             f"{'':>8} {served.p99_ms / base.p99_ms:>7.1f}x"
+        )
+    for label, counts in trips.items():
+        statements = counts.get("before_cursor_execute", 0)
+        total = statements + sum(counts.get(k, 0) for k in ("begin", "commit", "rollback"))
+        print(
+            f"round trips per booking, {label}: {total} (BEGIN {counts.get('begin', 0)}, statements {statements}, "
+            f"COMMIT {counts.get('commit', 0)}, ROLLBACK {counts.get('rollback', 0)}); bare SQL: 1"
         )
     failed = [c for c, runs in results.items() for r in runs.values() if r.overbooked or r.lost]
     if failed:
