@@ -406,7 +406,7 @@ def main() -> None:
                 "spread": [setup["spread"][i % len(setup["spread"])] for i in range(args.freelancers)],
                 "hot spot": setup["hot"] * args.freelancers,
             }
-            proc, port = start_server("httptools", env, "--workers", str(args.workers))
+            proc, port = start_server("httptools", env, "--workers", str(args.workers), wait=90)
             try:
                 ceiling = health_ceiling(port, args.connections, args.threads, 5)
                 for case, targets in cases.items():
