@@ -31,16 +31,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(http: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
-    """`gigplatform serve` with the given HTTP parser on a free port, once it answers /health."""
+def start_server(
+    http: str, env: dict[str, str], *options: str, wait: float = 20
+) -> tuple[subprocess.Popen[bytes], int]:
+    """`gigplatform serve` with the given HTTP parser and `options` on a free port, once it answers /health (within
+    `wait` seconds)."""
     port = free_port()
     proc = subprocess.Popen(  # noqa: S603 - our own CLI
-        [sys.executable, "-m", "gigplatform", "serve", "--port", str(port), "--http", http],
+        [sys.executable, "-m", "gigplatform", "serve", "--port", str(port), "--http", http, *options],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:

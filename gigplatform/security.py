@@ -285,16 +285,20 @@ def require_principal(connection: ASGIConnection[Any, Any, Any, Any]) -> Princip
     return principal
 
 
-def authenticated(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    """Guard: any signed-in user."""
+async def authenticated(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: any signed-in user. Guards are async because Litestar runs a sync guard in a worker thread: a thread
+    hop on every request for a check that reads only the token."""
     require_principal(connection)
 
 
-def require_role(*roles: str) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]:
-    """Guard factory: the caller's role must be one of `roles` (checked from the token, no database read)."""
+def require_role(
+    *roles: str,
+) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]:
+    """Guard factory: the caller's role must be one of `roles` (checked from the token, no database read; async, so
+    it runs on the event loop, not in a worker thread)."""
     allowed = frozenset(roles)
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         principal = require_principal(connection)
         if principal.role not in allowed:
             raise PermissionDenied(

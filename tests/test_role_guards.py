@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 from litestar import get
 
@@ -61,3 +63,9 @@ async def test_each_role_guard(app, client, tokens) -> None:
 async def test_admin_created_from_the_cli_service_signs_in_with_admin_role(client, tokens) -> None:
     me = (await client.get("/api/me", headers=bearer(tokens["admin"]))).json()
     assert me["role"] == "admin" and me["login"] == "admin@example.com"
+
+
+def test_guards_run_on_the_event_loop() -> None:
+    """Litestar runs a sync guard in a worker thread; ours only read the token, so they are coroutines."""
+    for guard in (admin_only, seller_only, worker_only, authenticated):
+        assert inspect.iscoroutinefunction(guard), guard.__name__
