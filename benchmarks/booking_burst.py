@@ -96,11 +96,11 @@ async def bulk_freelancers(conn: asyncpg.Connection, n: int) -> list[uuid.UUID]:
     )
     await conn.execute(
         """
-        INSERT INTO applications (id, round_id, user_id, legal_name, id_number_encrypted, id_hash,
+        INSERT INTO applications (id, round_id, user_id, legal_name, legal_name_key, id_number_encrypted, id_hash,
             age_at_application, phone, is_student, tracks, status, status_reason, identity_attempts,
             typing_attempts_used, passed_tracks, created_at, updated_at)
-        SELECT gen_random_uuid(), $1, id, 'x', 'x', login, 20, '13900000000', false, $2::json, 'certified', '', 0, 0,
-            $2::json, now(), now()
+        SELECT gen_random_uuid(), $1, id, 'x', 'x', 'x', login, 20, '13900000000', false, $2::json, 'certified', '', 0,
+            0, $2::json, now(), now()
         FROM users WHERE role = 'worker'
         """,
         round_id,

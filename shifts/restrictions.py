@@ -39,6 +39,9 @@ async def restrict_after_no_shows(
     reach three. Someone already restricted or banned is left as they are. Never commits."""
     made = []
     for user_id in sorted(set(user_ids)):
+        # Two sweeps settling different no-shows of one person take turns here, so the second sees the first's
+        # restriction (and its basis) instead of restricting again.
+        await accounts.lock_person(session, user_id)
         standing, _ = await accounts.standing_of(session, user_id, now)
         if standing in UNBOOKABLE:
             continue

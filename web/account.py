@@ -35,6 +35,13 @@ NOTIFICATION_WORDS = {
     "shift.waitlist_promoted": N_(
         "A seat came free and is yours: you are booked for the shift at %(starts_at)s (Beijing time)."
     ),
+    "shift.slot_cancelled": N_(
+        "The shift at %(starts_at)s (Beijing time) was cancelled by the platform; it does not count against you."
+    ),
+    "shift.waitlist_skipped": N_(
+        "A seat came free on a shift you were waiting for, but a booking rule kept you from taking it; it went to "
+        "the next in line."
+    ),
     "shift.reminder": N_("Your shift starts at %(starts_at)s (Beijing time): check in from 10 minutes before."),
     "shift.no_show": N_(
         "You did not check in to your shift: it counts as a no-show. You may dispute it within 48 hours."

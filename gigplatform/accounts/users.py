@@ -180,6 +180,12 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
     return user
 
 
+async def lock_person(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Holds the person's row until the transaction ends (SELECT … FOR UPDATE; SQLite's single writer already
+    serialises), so two units of work deciding about one person's standing take turns. Lock people in id order."""
+    await session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
 def mask_login(login: str) -> str:
     """A login as pages show it to admins: `139****5678`, `w***@example.com`."""
     if "@" in login:

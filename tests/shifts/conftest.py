@@ -94,6 +94,7 @@ async def certify(
             "round_id": round_id,
             "user_id": user_id,
             "legal_name": "x",
+            "legal_name_key": "x",
             "id_number_encrypted": "x",
             "id_hash": f"{tag}-{i}",
             "age_at_application": 20,

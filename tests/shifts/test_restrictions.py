@@ -4,6 +4,7 @@ the instant it ends (the standing as `accounts.standing_of` sees it, before the 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 import pytest
@@ -115,3 +116,33 @@ async def test_a_restricted_freelancer_may_not_book_until_it_ends(
     listed = (await client.get("/api/slots", params=shown, headers=freelancer.headers)).json()
     assert listed["items"][0]["can_book"], listed
     assert (await book(client, freelancer, later["slot_id"])).status_code == 201
+
+
+async def test_two_sweeps_deciding_about_one_person_restrict_once(
+    session, clock, job_state, freelancer, database_url
+) -> None:
+    """Two units of work, each holding three no-shows of one person, decide at the same moment: the person's row
+    lock makes the second wait and then see the first's restriction (PostgreSQL; SQLite has one writer)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a race between two transactions is proven on PostgreSQL")
+    user_id = freelancer.user_id
+    now = clock.now()
+    for i in range(3):
+        await past_shift(session, user_id, now - timedelta(hours=i + 1), status="no_show")
+    from shifts.restrictions import restrict_after_no_shows
+
+    first_in = asyncio.Event()
+
+    async def decide(wait_for_first: bool) -> int:
+        async with job_state.sessionmaker() as s, s.begin():
+            if wait_for_first:
+                await first_in.wait()
+            made = await restrict_after_no_shows(s, now, [user_id])
+            if not wait_for_first:
+                first_in.set()
+                await asyncio.sleep(0.2)  # hold the lock while the other transaction asks for it
+            return len(made)
+
+    made = await asyncio.gather(decide(False), decide(True))
+    assert sorted(made) == [0, 1]
+    assert len(await _restrictions(job_state, user_id)) == 1
