@@ -27,6 +27,7 @@ from gigplatform.config import Settings
 from gigplatform.db import make_engine, make_sessionmaker, unit_of_work
 from gigplatform.errors import EXCEPTION_HANDLERS, NotAuthenticated
 from gigplatform.events import FanOut, LogPublisher, Publisher
+from gigplatform.allow import complete_allow_header
 from gigplatform.headers import add_security_headers
 from gigplatform.input_guard import guard_input
 from gigplatform.notifications import LogNotifier, Notifier
@@ -176,7 +177,7 @@ def create_app(
         },
         middleware=[DefineMiddleware(AuthenticationMiddleware)],
         plugins=SCHEMA_PLUGINS,
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, complete_allow_header],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name=CSRF_COOKIE,
