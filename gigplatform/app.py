@@ -21,13 +21,13 @@ from exams.api import CONTROLLERS as EXAM_CONTROLLERS
 from gigplatform import jobs
 from gigplatform.accounts import service as accounts
 from gigplatform.accounts.api import CONTROLLERS as ACCOUNT_CONTROLLERS
+from gigplatform.allow import complete_allow_header
 from gigplatform.api_docs import RENDER_PLUGINS
 from gigplatform.clock import Clock, SystemClock
 from gigplatform.config import Settings
 from gigplatform.db import make_engine, make_sessionmaker, unit_of_work
 from gigplatform.errors import EXCEPTION_HANDLERS, NotAuthenticated
 from gigplatform.events import FanOut, LogPublisher, Publisher
-from gigplatform.allow import complete_allow_header
 from gigplatform.headers import add_security_headers
 from gigplatform.input_guard import guard_input
 from gigplatform.notifications import LogNotifier, Notifier

@@ -25,6 +25,10 @@ from gigplatform.accounts.passwords import (
 )
 from gigplatform.accounts.registration import SELF_SERVICE_ROLES, register_user
 from gigplatform.accounts.schemas import (
+    DISPLAY_NAME_MAX,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    SHOP_NAME_MAX,
     LoginIn,
     PasswordChangeIn,
     PasswordResetConfirmIn,
@@ -48,10 +52,6 @@ from gigplatform.accounts.shops import (
 )
 from gigplatform.accounts.sign_in import prune_sign_in_records, rotate_refresh_token, sign_in, sign_out
 from gigplatform.accounts.users import (
-    DISPLAY_NAME_MAX,
-    PASSWORD_MAX,
-    PASSWORD_MIN,
-    SHOP_NAME_MAX,
     check_display_name,
     check_password,
     check_shop_name,
