@@ -43,6 +43,10 @@ VISIBLE_SPACES = r"\u0020\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 NOT_BLANK = r"\S"
 """At least one character that is not a space: a title of spaces only is empty."""
 
+REQUIRED = r"[^\s]"
+"""The same test as NOT_BLANK, for a field whose blank value means it was left out (a login, a rejection's reason):
+its rule is `required`. A pattern's text names its rule, so the two are spelled apart."""
+
 VISIBLE = f"^[{VISIBLE_SPACES}]*[^\\s{INVISIBLE_CLASS}][^{INVISIBLE_CLASS}]*$"
 """A name people see as written: something other than spaces, and no invisible character anywhere (a bidi override
 inside a name can make it read as another one). Linear to match: the leading spaces and the first visible
@@ -50,6 +54,7 @@ character are disjoint classes."""
 
 PATTERN_RULES: dict[str, tuple[str, str]] = {
     NOT_BLANK: ("length", N_("Enter at least one character that is not a space.")),
+    REQUIRED: ("required", N_("This field is required.")),
     VISIBLE: (
         "visible_characters",
         N_("Use visible characters only: no control, zero-width or text-direction characters."),
@@ -118,3 +123,18 @@ def checked(value: Any, annotated: type[T], field: str) -> T:
     except msgspec.ValidationError as exc:
         error = field_error(field, value, str(exc).split(" - at ")[0])
         raise InvalidInput(error.message, errors=[error]) from None
+
+
+def check_fields(struct: type[msgspec.Struct], values: dict[str, Any]) -> None:
+    """Each of `values` (field name -> value) against its field in `struct`: the Struct's own limits, for a verb
+    that also takes its input without the Struct; every broken field at once."""
+    types = {info.name: info.type for info in msgspec.structs.fields(struct)}
+    errors: list[FieldError] = []
+    for name, value in values.items():
+        if name in types and value is not None:
+            try:
+                msgspec.convert(value, types[name])
+            except msgspec.ValidationError as exc:
+                errors.append(field_error(name, value, str(exc).split(" - at ")[0]))
+    if errors:
+        raise InvalidInput("; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)

@@ -15,13 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.clock import Clock
 from gigplatform.errors import N_, Conflict, DomainError, InvalidInput
+from gigplatform.limits import checked
 from gigplatform.security import FieldCipher, Principal
+from recruitment import schemas
 from recruitment.applying import shown_id_number
 from recruitment.certification import certify
 from recruitment.models import Actor, Application, PersonIdentity, Round, Track
 from recruitment.pipeline import (
     ADVANCE,
-    REASON_MAX,
     TRANSITIONS,
     S,
     _claim,
@@ -120,8 +121,7 @@ async def reject_application(
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("A rejection needs a reason the applicant will read.", field="reason", rule="required")
-    if len(reason) > REASON_MAX:
-        raise InvalidInput(f"The reason may have at most {REASON_MAX} characters.", field="reason", rule="max_length")
+    checked(reason, schemas.Reason, "reason")
     application = await access_application(session, principal, application_id)
     if S.REJECTED in TRANSITIONS.get(application.status, frozenset()):
         await _claim(session, application, clock.now())
@@ -195,8 +195,7 @@ async def bulk_review(
     its writes dropped, the others still move."""
     if action not in ("advance", "reject"):
         raise InvalidInput("action is advance or reject.", field="action", rule="one_of")
-    if not ids or len(ids) > 500:
-        raise InvalidInput("Give 1 to 500 application ids.", field="ids", rule="length")
+    checked(list(ids), schemas.BulkIds, "ids")
     if len(set(ids)) != len(ids):
         raise InvalidInput("An application id is listed twice.", field="ids", rule="unique")
     if action == "reject" and not (reason or "").strip():

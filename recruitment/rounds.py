@@ -17,11 +17,11 @@ from gigplatform.clock import Clock
 from gigplatform.db import DbSession, uuid7
 from gigplatform.errors import N_, Conflict, InvalidInput, NotFound
 from gigplatform.events import record_event
+from gigplatform.limits import check_fields
 from gigplatform.security import CurrentPrincipal, Principal
 from recruitment import schemas
 from recruitment.certification import promote_waitlisted
-from recruitment.models import Round, RoundStatus, RoundTrainingModule, Track, TrainingModule
-from recruitment.schemas import bounds
+from recruitment.models import Round, RoundStatus, RoundTrainingModule, TrainingModule
 
 # --- access -------------------------------------------------------------------------------------------------------
 
@@ -83,13 +83,6 @@ ROUND_DEFAULTS: dict[str, Any] = {
     "student_preferred": False,
     "training_module_ids": [],
 }
-ROUND_RANGES = {
-    "quota": bounds(schemas.Quota),
-    "min_age": bounds(schemas.MinAge),
-    "min_typing_cpm": bounds(schemas.MinTypingCpm),
-    "min_typing_accuracy": bounds(schemas.MinTypingAccuracy),
-    "typing_attempts": bounds(schemas.TypingAttempts),
-}
 EDITABLE_WHILE_OPEN = {"title", "description", "closes_at", "quota", "student_preferred"}
 # A round's dates lie between the platform's first year and two years ahead: anything else is a typo (or a probe:
 # year 9999 with a -14:00 offset is past what a datetime can hold in UTC).
@@ -116,24 +109,11 @@ def _check_dates(values: dict[str, Any], now: datetime) -> None:
 
 
 def _check_round_fields(values: dict[str, Any]) -> None:
-    title = values.get("title")
-    if title is not None and not (1 <= len(title.strip()) <= 120):
-        raise InvalidInput("The title needs 1 to 120 characters.", field="title", rule="length")
-    if "description" in values and len(values["description"]) > 5000:
-        raise InvalidInput("The description may have at most 5000 characters.", field="description", rule="max_length")
+    """The limits RoundPatch states (for a caller without the Struct), then what a schema cannot say."""
+    check_fields(schemas.RoundPatch, values)
     tracks = values.get("tracks")
-    if tracks is not None:
-        if not tracks:
-            raise InvalidInput("Offer at least one track.", field="tracks", rule="not_empty")
-        unknown = [t for t in tracks if t not in Track.__members__.values()]
-        if unknown:
-            raise InvalidInput("Tracks are pre_sales, after_sales and complaints.", field="tracks", rule="one_of")
-        if len(set(tracks)) != len(tracks):
-            raise InvalidInput("A track is listed twice.", field="tracks", rule="unique")
-    for name, (low, high) in ROUND_RANGES.items():
-        value = values.get(name)
-        if value is not None and not (low <= value <= high):
-            raise InvalidInput(f"{name} must be between {low} and {high}.", field=name, rule="range")
+    if tracks is not None and len(set(tracks)) != len(tracks):
+        raise InvalidInput("A track is listed twice.", field="tracks", rule="unique")
     if values.get("opens_at") and values.get("closes_at") and values["closes_at"] <= values["opens_at"]:
         raise InvalidInput("The round must close after it opens.", field="closes_at", rule="after_opens_at")
 

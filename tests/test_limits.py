@@ -70,3 +70,11 @@ def test_a_long_hostile_name_is_refused_quickly() -> None:
 def test_a_pattern_needs_its_rule() -> None:
     with pytest.raises(ValueError):
         text(8, pattern="^a")
+
+
+def test_required_text_names_the_rule_required() -> None:
+    from gigplatform.limits import REQUIRED
+
+    with pytest.raises(msgspec.ValidationError) as refused:
+        msgspec.convert(" \n ", Annotated[str, text(8, pattern=REQUIRED)])
+    assert rule_of(str(refused.value)) == "required"

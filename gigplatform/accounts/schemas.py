@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from gigplatform.errors import N_
-from gigplatform.limits import NOT_BLANK, VISIBLE, text
+from gigplatform.limits import REQUIRED, VISIBLE, text
 
 LOGIN_MAX = 254  # an e-mail address's longest; a phone number with +86, spaces and dashes fits well inside
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
@@ -19,7 +19,7 @@ DISPLAY_NAME_MAX = 32
 SHOP_NAME_MAX = 64
 TOKEN_MAX = 256  # a refresh or reset token is 43 characters
 
-Login = Annotated[str, text(LOGIN_MAX, pattern=NOT_BLANK)]
+Login = Annotated[str, text(LOGIN_MAX, pattern=REQUIRED)]
 NewPassword = Annotated[
     str,
     text(

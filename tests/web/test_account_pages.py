@@ -118,7 +118,7 @@ async def test_an_empty_login_is_required_not_a_wrong_password(client, blank: st
     empty = await submit(client, "/login", {"login": blank, "password": "nope12345"})
     assert empty.status_code == 422 and "此项必填" in empty.text and "还可尝试" not in empty.text
     api = await client.post("/api/auth/login", json={"login": blank, "password": "nope12345"})
-    assert [(e["field"], e["rule"]) for e in api.json()["errors"]] == [("login", "length")]
+    assert [(e["field"], e["rule"]) for e in api.json()["errors"]] == [("login", "required")]
     wrong = await submit(client, "/login", {"login": LOGIN, "password": "nope12345"})
     assert "还可尝试 4 次" in wrong.text  # the empty ones were not counted
 
