@@ -160,6 +160,7 @@ _RULES = (
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
 _UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
 _AT_PATH = re.compile(r" - at `\$\.?([^`]*)`")
+_TOP_FIELD = re.compile(r"[^.\[]*")
 
 
 def pattern_words(message: str) -> tuple[str, str] | None:
@@ -198,7 +199,8 @@ def _validation_errors(exc: ValidationException) -> list[FieldError]:
             key = key or m.group(1)
             message = _AT_PATH.sub("", message)
         rule, message = pattern_words(message) or (rule_of(message), message)
-        found.append(FieldError(str(key) or "body", rule, message))
+        # a rule inside a field (`options[0].text`, `per_category[...]`) is reported on the input field itself
+        found.append(FieldError(_TOP_FIELD.match(str(key)).group(0) or "body", rule, message))  # type: ignore[union-attr]
     if not found:
         rule = rule_of(exc.detail or "")
         found.append(FieldError("body", rule, exc.detail or "The request body is not valid."))
