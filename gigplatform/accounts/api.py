@@ -110,7 +110,12 @@ class MeController(Controller):
         user = await service.get_user(db_session, principal.user_id)
         return MeOut(user.id, user.login, user.display_name, user.role.value, user.standing.value, user.created_at)
 
-    @post("/password", operation_id="changePassword", status_code=HTTP_200_OK)
+    @post(
+        "/password",
+        operation_id="changePassword",
+        status_code=HTTP_200_OK,
+        responses=too_many_requests("Too many wrong current passwords for this login lately."),
+    )
     async def change_password(
         self, data: JSONBody[PasswordChangeIn], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> TokenPairOut:
