@@ -99,7 +99,7 @@ def question_problems(values: dict[str, Any]) -> list[FieldError]:
         bad("prompt", "length", N_("The question needs 1 to 2000 characters."))
     explanation = values.get("explanation", "")
     if not isinstance(explanation, str) or len(explanation) > EXPLANATION_MAX:
-        bad("explanation", "max_length", N_("The explanation may have at most 2000 characters."))
+        bad("explanation", "length", N_("The explanation may have at most 2000 characters."))
     dialogue = values.get("dialogue") or []
     if not isinstance(dialogue, list) or any(
         not isinstance(t, dict) or t.get("speaker") not in ("buyer", "agent") or not str(t.get("text", "")).strip()

@@ -25,6 +25,7 @@ from gigplatform.allow import complete_allow_header
 from gigplatform.api_docs import RENDER_PLUGINS
 from gigplatform.clock import Clock, SystemClock
 from gigplatform.config import Settings
+from gigplatform.coverage.api import CONTROLLERS as COVERAGE_CONTROLLERS
 from gigplatform.db import make_engine, make_sessionmaker, unit_of_work
 from gigplatform.errors import EXCEPTION_HANDLERS, NotAuthenticated
 from gigplatform.events import FanOut, LogPublisher, Publisher
@@ -32,6 +33,7 @@ from gigplatform.headers import add_security_headers
 from gigplatform.input_guard import guard_input
 from gigplatform.notifications import LogNotifier, Notifier
 from gigplatform.openapi import API_DESCRIPTION, SCHEMA_PLUGINS, document_api
+from gigplatform.realtime import ChannelsPublisher, channels_plugin
 from gigplatform.security import (
     CSRF_COOKIE,
     AuthenticationMiddleware,
@@ -42,6 +44,7 @@ from gigplatform.security import (
 )
 from recruitment.api import CONTROLLERS as RECRUITMENT_CONTROLLERS
 from recruitment.identity import IdentityProvider, provider_from_settings
+from shifts.api import CONTROLLERS as SHIFT_CONTROLLERS
 
 log = logging.getLogger("gigplatform")
 
@@ -98,7 +101,9 @@ def create_app(
     settings = settings or Settings.from_env()
     clock = clock or SystemClock()
     engine = make_engine(settings.database_url, **settings.engine_options())
-    publisher = FanOut(LogPublisher(), publisher) if publisher is not None else LogPublisher()
+    channels = channels_plugin(settings.redis_url)
+    extra = (publisher,) if publisher is not None else ()
+    publisher = FanOut(LogPublisher(), ChannelsPublisher(channels), *extra)
     sessionmaker = make_sessionmaker(engine, publisher)
     kit = SecurityKit.build(settings, clock)
 
@@ -152,6 +157,7 @@ def create_app(
             "engine": engine,
             "sessionmaker": sessionmaker,
             "publisher": publisher,
+            "channels": channels,
             "kit": kit,
             "access_tokens": kit.access_tokens,
             "refresh_session": refresh_session,
@@ -166,6 +172,8 @@ def create_app(
             *ACCOUNT_CONTROLLERS,
             *RECRUITMENT_CONTROLLERS,
             *EXAM_CONTROLLERS,
+            *SHIFT_CONTROLLERS,
+            *COVERAGE_CONTROLLERS,
             *pages.ROUTES,
         ],
         dependencies={
@@ -176,7 +184,7 @@ def create_app(
             "notifier": Provide(provide_notifier, sync_to_thread=False),
         },
         middleware=[DefineMiddleware(AuthenticationMiddleware)],
-        plugins=SCHEMA_PLUGINS,
+        plugins=[*SCHEMA_PLUGINS, channels],
         before_send=[add_security_headers, complete_allow_header],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

@@ -32,7 +32,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serves with uvicorn on httptools + uvloop: plain h11 stalls ~40 ms per keep-alive request."""
     import uvicorn
 
-    _settings()  # fail before forking workers if the configuration is wrong
+    settings = _settings()  # fail before forking workers if the configuration is wrong
+    if args.workers > 1 and not settings.redis_url:
+        print(
+            "warning: several workers without GIG_REDIS_URL: each worker's live events stay in that worker, so an "
+            "open page hears only the events of the worker serving its stream",
+            file=sys.stderr,
+        )
     loop = "uvloop" if sys.platform != "win32" else "asyncio"
     uvicorn.run(
         "gigplatform.app:create_app",

@@ -12,10 +12,10 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar.di import NamedDependency
 from sqlalchemy import DateTime, Enum, MetaData, Uuid, event
@@ -31,6 +31,7 @@ from gigplatform.events import PUBLISHER, LogPublisher, Publisher
 # aiosqlite logs every operation with its arguments at DEBUG: the bound parameters, which hold personal data.
 logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
+T = TypeVar("T")
 DbSession = NamedDependency[AsyncSession]
 """A handler parameter `db_session: DbSession` receives the request's session."""
 
@@ -67,6 +68,16 @@ def uuid7() -> uuid.UUID:
     rand_a, rand_b = rand >> 62, rand & ((1 << 62) - 1)
     value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | rand_a << 64 | 0x2 << 62 | rand_b
     return uuid.UUID(int=value)
+
+
+def jsonable(value: Any) -> Any:
+    """A value as a JSON column or a live message holds it: UUIDs as strings, dates and datetimes in ISO 8601
+    (enums are strings already); anything else unchanged."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -189,3 +200,30 @@ async def discard(session: AsyncSession, exc: BaseException) -> None:
         await session.commit()
     else:
         await session.rollback()
+
+
+@contextlib.asynccontextmanager
+async def read_transaction(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A transaction that only reads and sees one snapshot throughout (REPEATABLE READ, READ ONLY on PostgreSQL;
+    an explicit BEGIN on SQLite, whose driver would otherwise run each SELECT on its own), rolled back at the end.
+    For a reply streamed after the request's own unit of work has ended."""
+    async with sessionmaker() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            await session.connection(
+                execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+            )
+        else:
+            await (await session.connection()).exec_driver_sql("BEGIN")
+        try:
+            yield session
+        finally:
+            await session.rollback()
+
+
+async def streamed(
+    sessionmaker: async_sessionmaker[AsyncSession], produce: Callable[[AsyncSession], AsyncIterator[T]]
+) -> AsyncIterator[T]:
+    """What `produce` yields, read in one `read_transaction` that lasts as long as the reply is being sent."""
+    async with read_transaction(sessionmaker) as session:
+        async for piece in produce(session):
+            yield piece

@@ -7,6 +7,8 @@ files are the exception to `no-store`: they hold nothing personal and are cached
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
@@ -45,3 +47,12 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
         headers[name] = value
     if "cache-control" not in headers:
         headers["cache-control"] = "public, max-age=3600" if scope["path"].startswith(STATIC_PREFIX) else "no-store"
+
+
+def attachment(filename: str, ascii_fallback: str | None = None) -> dict[str, str]:
+    """A Content-Disposition for a download named `filename`: the name as written (RFC 5987 `filename*`, UTF-8)
+    for browsers, with an ASCII name (`ascii_fallback`, or the name with other characters as `_`) for clients
+    that read only `filename`. A slash or a control character in the name becomes `-`."""
+    filename = "".join("-" if ch in "/\\" or ord(ch) < 32 or ord(ch) == 127 else ch for ch in filename)
+    ascii_name = "".join(ch if 32 < ord(ch) < 127 and ch not in '"\\%;' else "_" for ch in ascii_fallback or filename)
+    return {"Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"}

@@ -17,6 +17,7 @@ from exams import service as exams
 from gigplatform.accounts import service as accounts
 from gigplatform.timed import Job
 from recruitment import service as recruitment
+from shifts import service as shifts
 
 log = logging.getLogger("gigplatform.jobs")
 
@@ -27,6 +28,7 @@ JOBS: tuple[Job, ...] = (
     *accounts.JOBS,
     *recruitment.JOBS,
     *exams.JOBS,
+    *shifts.JOBS,
 )
 
 

@@ -104,7 +104,7 @@ def field_error(name: str, raw: Any, message: str) -> FieldError:
         else:
             template = N_("Enter at least %(limit)s.") if ">" in op else N_("Enter at most %(limit)s.")
         return FieldError(name, "length" if chars else "range", template % {"limit": limit}, template, {"limit": limit})
-    if "`int`" in message:
+    if "`int`" in message or "`int |" in message:  # `int | null` for an optional number
         template = N_("Enter a whole number.")
     elif "datetime" in message or "date" in message:
         template = N_("Enter a date and time.")

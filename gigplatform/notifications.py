@@ -22,7 +22,7 @@ from sqlalchemy import JSON, ForeignKey, String, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gigplatform.db import Base, UUIDPrimaryKey, uuid7
+from gigplatform.db import Base, UUIDPrimaryKey, jsonable, uuid7
 from gigplatform.events import record_event
 
 log = logging.getLogger("gigplatform.notifications")
@@ -43,7 +43,12 @@ def notify(
 ) -> Notification:
     """Puts a notification in the user's inbox (with the caller's transaction) and records its event."""
     row = Notification(
-        id=uuid7(), user_id=user_id, kind=kind, params=params, created_at=at or datetime.now(UTC), read_at=None
+        id=uuid7(),
+        user_id=user_id,
+        kind=kind,
+        params={key: jsonable(value) for key, value in params.items()},
+        created_at=at or datetime.now(UTC),
+        read_at=None,
     )
     session.add(row)
     record_event(session, "notification.created", user_id=user_id, notification_id=row.id, kind=kind)
@@ -74,7 +79,10 @@ async def mark_read(session: AsyncSession, user_id: uuid.UUID, ids: Sequence[uui
     if ids is not None:
         where.append(Notification.id.in_(list(ids)))
     result = await session.execute(update(Notification).where(*where).values(read_at=now))
-    return result.rowcount or 0
+    changed = result.rowcount or 0
+    if changed:  # open pages lower their unread count by as many
+        record_event(session, "notifications.read", user_id=user_id, count=changed)
+    return changed
 
 
 @runtime_checkable

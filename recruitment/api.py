@@ -1,30 +1,41 @@
-"""JSON API of recruitment: rounds and review for admins; applying, typing and training for freelancers."""
+"""JSON API of recruitment: rounds and review for admins; applying, typing and training for freelancers. Thin: each
+handler parses, calls the service and shapes the reply (`replies.py`); the request's unit of work commits."""
 
 from __future__ import annotations
 
 import uuid
 
-from litestar import Controller, Response, get, patch, post
+from litestar import Controller, get, patch, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK
 
-from gigplatform.db import DbSession, unit_of_work
-from gigplatform.listing import WINDOW, Page, Paged, page_of
+from gigplatform.clock import business_today
+from gigplatform.db import DbSession, streamed, unit_of_work
+from gigplatform.headers import attachment
+from gigplatform.listing import WINDOW, CursorParam, Page, Paged, page_of
 from gigplatform.openapi import conflict, item_rules, problem
-from gigplatform.security import CurrentPrincipal, FieldCipher, Kit, SecurityKit, admin_only, authenticated, worker_only
+from gigplatform.security import CurrentPrincipal, Kit, admin_only, authenticated, worker_only
 from recruitment import service
+from recruitment.replies import (
+    admin_application_out,
+    application_out,
+    bulk_out,
+    module_admin_out,
+    module_out,
+    rounds_out,
+    typing_result_out,
+    typing_test_out,
+)
 from recruitment.schemas import (
-    ApplicationAdminOut,
     ApplicationIn,
     ApplicationOut,
     ApplicationPage,
     BulkIn,
-    BulkItemOut,
     BulkOut,
     CertificationOut,
-    EventOut,
     ModuleAdminOut,
     ModuleCompletedOut,
     ModuleIn,
@@ -39,115 +50,9 @@ from recruitment.schemas import (
     TypingTestOut,
     WithdrawIn,
 )
-from recruitment.service import Application, ApplicationEvent, IdentityProvider, Round, TrainingModule
+from recruitment.service import IdentityProvider, Round
 
 Provider = NamedDependency[IdentityProvider]
-
-
-def round_out(round_: Round, module_ids: list[uuid.UUID]) -> RoundOut:
-    return RoundOut(
-        round_.id,
-        round_.title,
-        round_.description,
-        list(round_.tracks),
-        round_.opens_at,
-        round_.closes_at,
-        round_.quota,
-        round_.certified_count,
-        round_.min_age,
-        round_.min_typing_cpm,
-        round_.min_typing_accuracy,
-        round_.typing_attempts,
-        round_.student_preferred,
-        module_ids,
-        round_.status.value,
-        round_.created_at,
-    )
-
-
-async def rounds_out(session: DbSession, rounds: list[Round]) -> list[RoundOut]:
-    modules = await service.round_module_ids(session, [r.id for r in rounds])
-    return [round_out(r, modules[r.id]) for r in rounds]
-
-
-def application_out(
-    application: Application, round_: Round, cipher: FieldCipher, events: list[ApplicationEvent] | None = None
-) -> ApplicationOut:
-    return ApplicationOut(
-        id=application.id,
-        round_id=round_.id,
-        round_title=round_.title,
-        status=application.status.value,
-        status_reason=application.status_reason,
-        status_reason_code=application.status_reason_code,
-        status_reason_params=application.status_reason_params,
-        legal_name=application.legal_name,
-        id_number_masked=service.shown_id_number(cipher, application),
-        phone=application.phone,
-        is_student=application.is_student,
-        tracks=list(application.tracks),
-        passed_tracks=list(application.passed_tracks or []),
-        typing_attempts_left=service.typing_attempts_left(application, round_),
-        identity_retry_at=application.identity_retry_at,
-        created_at=application.created_at,
-        updated_at=application.updated_at,
-        timeline=None
-        if events is None
-        else [
-            EventOut(
-                e.at,
-                e.from_status.value if e.from_status else None,
-                e.to_status.value,
-                e.actor.value,
-                e.reason,
-                e.reason_code,
-                e.reason_params,
-            )
-            for e in events
-        ],
-    )
-
-
-def admin_application_out(application: Application, kit: SecurityKit) -> ApplicationAdminOut:
-    return ApplicationAdminOut(
-        application.id,
-        application.round_id,
-        application.user_id,
-        application.legal_name,
-        service.shown_id_number(kit.cipher, application),
-        application.age_at_application,
-        application.phone,
-        application.is_student,
-        list(application.tracks),
-        application.status.value,
-        application.status_reason,
-        application.created_at,
-        application.updated_at,
-    )
-
-
-def module_admin_out(module: TrainingModule) -> ModuleAdminOut:
-    return ModuleAdminOut(
-        module.id,
-        module.title,
-        module.body_markdown,
-        module.min_reading_seconds,
-        module.active,
-        module.created_at,
-        module.updated_at,
-    )
-
-
-def module_out(progress: service.ModuleProgress, with_body: bool = False) -> ModuleOut:
-    return ModuleOut(
-        progress.module.id,
-        progress.module.title,
-        progress.module.min_reading_seconds,
-        progress.started_at,
-        progress.completed_at,
-        progress.seconds_left,
-        progress.body_html if with_body else None,
-    )
 
 
 def review_filters(
@@ -156,10 +61,10 @@ def review_filters(
     is_student: FromQuery[bool | None] = None,
     sort: FromQuery[str | None] = None,
     limit: FromQuery[int] = 50,
-    offset: FromQuery[int] = 0,
+    cursor: CursorParam = None,
 ) -> service.ApplicationFilter:
-    """The review's query parameters, shared by the list and its CSV export."""
-    return service.ApplicationFilter(status, track, is_student, sort, limit, offset)
+    """The review's query parameters, shared by the list and its CSV export (which reads the whole list)."""
+    return service.ApplicationFilter(status, track, is_student, sort, limit, cursor)
 
 
 ReviewFilter = NamedDependency[service.ApplicationFilter]
@@ -213,20 +118,23 @@ class AdminRoundController(Controller):
 
     @get("/{round_id:uuid}/applications", operation_id="reviewApplications", dependencies=REVIEW_FILTER)
     async def applications(
-        self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, filters: ReviewFilter
+        self, round_id: FromPath[uuid.UUID], db_session: DbSession, filters: ReviewFilter
     ) -> ApplicationPage:
-        rows, total = await service.review_applications(db_session, round_id, filters)
-        return ApplicationPage([admin_application_out(a, kit) for a in rows], total, filters.limit, filters.offset)
+        page = await service.review_applications(db_session, round_id, filters)
+        items = [admin_application_out(a) for a in page.rows]
+        return ApplicationPage(items, page.total, page.total_exact, page.limit, page.next_cursor, page.previous_cursor)
 
     @get("/{round_id:uuid}/applications.csv", operation_id="exportApplications", dependencies=REVIEW_FILTER)
     async def export(
-        self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, filters: ReviewFilter
-    ) -> Response[str]:
-        body = await service.export_csv(db_session, kit.cipher, round_id, filters)
-        return Response(
-            body,
-            media_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="applications-{round_id}.csv"'},
+        self, round_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, state: State, filters: ReviewFilter
+    ) -> Stream:
+        """Codes and ISO instants, for programs; the admin page's export speaks the admin's language."""
+        round_ = await service.check_export(db_session, round_id, filters)
+        day = f"{business_today(kit.clock):%Y%m%d}"
+        return Stream(
+            streamed(state.sessionmaker, lambda session: service.export_csv(session, round_id, filters)),
+            media_type="text/csv; charset=utf-8",
+            headers=attachment(f"applications-{round_.title}-{day}.csv", f"applications-{day}.csv"),
         )
 
 
@@ -264,9 +172,7 @@ class AdminApplicationController(Controller):
         self, data: JSONBody[BulkIn], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> BulkOut:
         results = await service.bulk_review(db_session, kit.clock, principal, data.ids, data.action, data.reason)
-        items = [BulkItemOut(r.id, r.ok, r.status, r.rule, r.detail) for r in results]
-        ok = sum(r.ok for r in results)
-        return BulkOut(items, ok, len(results) - ok)
+        return bulk_out(results)
 
 
 class AdminTrainingController(Controller):
@@ -389,16 +295,7 @@ class ApplicationController(Controller):
     async def start_typing(
         self, application_id: FromPath[uuid.UUID], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> TypingTestOut:
-        outcome = await service.start_typing_test(db_session, kit.clock, principal, application_id)
-        test = outcome.test
-        return TypingTestOut(
-            test.id,
-            test.passage,
-            test.started_at,
-            test.deadline,
-            int(service.TYPING_TIME_LIMIT.total_seconds()),
-            outcome.attempts_left,
-        )
+        return typing_test_out(await service.start_typing_test(db_session, kit.clock, principal, application_id))
 
     @post(
         "/typing-tests/{test_id:uuid}/submit",
@@ -418,19 +315,7 @@ class ApplicationController(Controller):
         outcome = await service.submit_typing_test(
             db_session, kit.clock, principal, test_id, data.text, kit.settings.typing_max_cpm
         )
-        round_ = await service.round_by_id(db_session, outcome.application.round_id)
-        test = outcome.test
-        return TypingResultOut(
-            test.cpm or 0,
-            (test.accuracy_bp or 0) / 100,
-            bool(test.passed),
-            round_.min_typing_cpm,
-            round_.min_typing_accuracy,
-            outcome.application.status.value,
-            outcome.attempts_left,
-            test.failure_code,
-            test.failure_params,
-        )
+        return typing_result_out(outcome, await service.round_by_id(db_session, outcome.application.round_id))
 
     @get("/training/modules", operation_id="myTraining", guards=[worker_only], dependencies=WINDOW)
     async def training(

@@ -36,7 +36,17 @@ from recruitment.identity import (
     mask_id_number,
     parse_resident_id,
 )
-from recruitment.models import Actor, Application, ApplicationEvent, PersonIdentity, Round, RoundStatus, Track
+from recruitment.models import (
+    Actor,
+    Application,
+    ApplicationEvent,
+    ApplicationTrack,
+    PersonIdentity,
+    Round,
+    RoundStatus,
+    Track,
+)
+from recruitment.name_order import name_sort_key
 from recruitment.pipeline import (
     TRANSITIONS,
     S,
@@ -94,10 +104,13 @@ def _check_legal_name(raw: str) -> str:
     name = " ".join((raw or "").split())
     if not (NAME_MIN <= len(name) <= NAME_MAX):
         raise InvalidInput(
-            f"The legal name needs {NAME_MIN} to {NAME_MAX} characters.", field="legal_name", rule="length"
+            N_("Enter your legal name as on your ID card (%(least)s to %(most)s characters)."),
+            field="legal_name",
+            rule="length",
+            params={"least": NAME_MIN, "most": NAME_MAX},
         )
     if any(ch.isdigit() for ch in name) or any(ch in "<>{}[]@#$%^&*=+|\\/" for ch in name):
-        raise InvalidInput("The legal name may not contain digits or symbols.", field="legal_name", rule="format")
+        raise InvalidInput(N_("The legal name may not contain digits or symbols."), field="legal_name", rule="format")
     return name
 
 
@@ -116,14 +129,18 @@ async def submit_application(
     unique index; that is caught in a savepoint and refused with 409.
     """
     if principal.role != "worker":
-        raise PermissionDenied("Only freelancer accounts apply.", field="role", rule="role_required")
+        raise PermissionDenied(N_("Only freelancer accounts can apply."), field="role", rule="role_required")
     user = await accounts.get_user(session, principal.user_id)
-    if not accounts.in_good_standing(user):
-        raise PermissionDenied("Only accounts in good standing may apply.", field="standing", rule="good_standing")
-    round_ = await round_by_id(session, round_id)
     now = clock.now()
+    if not accounts.in_good_standing(user, now):
+        raise PermissionDenied(
+            N_("Your account is not in good standing, so you cannot apply or book shifts."),
+            field="standing",
+            rule="good_standing",
+        )
+    round_ = await round_by_id(session, round_id)
     if round_.status != RoundStatus.OPEN or not (round_.opens_at <= now < round_.closes_at):
-        raise Conflict("This round is not taking applications.", field="round_id", rule="not_open")
+        raise Conflict(N_("This round is not taking applications."), field="round_id", rule="not_open")
     if data.consent is not True:
         raise InvalidInput(N_("Agree to the processing of your ID number to apply."), field="consent", rule="required")
     legal_name = _check_legal_name(data.legal_name)
@@ -139,11 +156,11 @@ async def submit_application(
         )
     phone = accounts.normalize_phone(data.phone)
     if phone is None:
-        raise InvalidInput("The phone must be an 11-digit mainland mobile number.", field="phone", rule="format")
+        raise InvalidInput(N_("Enter an 11-digit mainland mobile number."), field="phone", rule="format")
     if not data.tracks:
-        raise InvalidInput("Choose at least one track.", field="tracks", rule="not_empty")
+        raise InvalidInput(N_("Choose at least one track."), field="tracks", rule="not_empty")
     if len(set(data.tracks)) != len(data.tracks) or any(t not in round_.tracks for t in data.tracks):
-        raise InvalidInput("Choose tracks this round offers, each once.", field="tracks", rule="offered")
+        raise InvalidInput(N_("Choose tracks this round offers."), field="tracks", rule="offered")
     id_hash = cipher.lookup_hash(resident_id.number)
     await _check_person(session, principal.user_id, round_.id, id_hash)
 
@@ -152,6 +169,7 @@ async def submit_application(
         round_id=round_.id,
         user_id=principal.user_id,
         legal_name=legal_name,
+        legal_name_key=name_sort_key(legal_name),
         id_number_encrypted=cipher.encrypt(resident_id.number),
         id_hash=id_hash,
         age_at_application=age,
@@ -180,12 +198,13 @@ async def submit_application(
     try:
         async with session.begin_nested():
             session.add_all([application, submitted])
+            session.add_all(ApplicationTrack(application_id=application.id, track=t) for t in application.tracks)
             _system_move(session, application, S.IDENTITY_PENDING, now, "identity_checking")
             await session.flush()
     except IntegrityError as exc:  # a concurrent application won the race the checks above could not see
         if "user_id" in str(exc.orig):
             raise Conflict(
-                "This account has already applied to this round.", field="round_id", rule="already_applied"
+                N_("You have already applied to this round."), field="round_id", rule="already_applied"
             ) from exc
         raise _refused() from exc
     return IdentityCheck(application.id, legal_name, resident_id)
@@ -209,7 +228,7 @@ async def _check_person(session: AsyncSession, user_id: uuid.UUID, round_id: uui
     if await session.scalar(
         select(Application.id).where(Application.round_id == round_id, Application.user_id == user_id)
     ):
-        raise Conflict("This account has already applied to this round.", field="round_id", rule="already_applied")
+        raise Conflict(N_("You have already applied to this round."), field="round_id", rule="already_applied")
     if await session.scalar(
         select(Application.id).where(Application.round_id == round_id, Application.id_hash == id_hash)
     ):
@@ -219,7 +238,7 @@ async def _check_person(session: AsyncSession, user_id: uuid.UUID, round_id: uui
         raise _refused()
     mine = await session.scalar(select(PersonIdentity.id_hash).where(PersonIdentity.user_id == user_id))
     if mine is not None and mine != id_hash:
-        raise Conflict("This account is verified as another person.", field="id_number", rule="another_person")
+        raise Conflict(N_("This account is verified as another person."), field="id_number", rule="another_person")
 
 
 # --- the identity check -------------------------------------------------------------------------------------------
@@ -331,8 +350,9 @@ async def withdraw_application(
     application = await access_application(session, principal, application_id)
     if application.user_id != principal.user_id:
         raise PermissionDenied("Only the applicant can withdraw.", field="application_id", rule="applicant_only")
-    if S.WITHDRAWN in TRANSITIONS.get(application.status, frozenset()):
-        await _claim(session, application, clock.now())
+    if S.WITHDRAWN not in TRANSITIONS.get(application.status, frozenset()):
+        raise Conflict(N_("This application can no longer be withdrawn."), field="status", rule="transition")
+    await _claim(session, application, clock.now())
     _move(
         session,
         application,

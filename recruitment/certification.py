@@ -8,8 +8,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -145,6 +146,13 @@ async def certifications(session: AsyncSession, user_id: uuid.UUID) -> list[Cert
         select(Certification).where(Certification.user_id == user_id).order_by(Certification.certified_at)
     )
     return [CertificationView(c.track.value, c.certified_at, c.round_id, c.application_id) for c in rows]
+
+
+def certified_for(user_id: uuid.UUID | ColumnElement[Any], track: ColumnElement[Any] | str) -> ColumnElement[bool]:
+    """SQL that is true when the person holds a certification for `track`: for a statement of another domain that
+    decides in one round trip (the shift booking), without reading our table. `user_id` and `track` may be values,
+    bound parameters or another table's columns."""
+    return exists().where(Certification.user_id == user_id, Certification.track == track)
 
 
 async def promote_waitlisted(session: AsyncSession, round_: Round, at: datetime) -> None:

@@ -21,7 +21,7 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
 from gigplatform.config import Settings
-from gigplatform.errors import InvalidInput
+from gigplatform.errors import N_, InvalidInput
 
 log = logging.getLogger("gigplatform.identity")
 
@@ -74,25 +74,29 @@ def parse_resident_id(raw: str, today: date) -> ResidentId:
         if number[-1] != ric.calc_check_digit(number):
             raise stdnum_errors.InvalidChecksum()
     except stdnum_errors.InvalidLength as exc:
-        raise InvalidInput("The ID number must have 18 characters.", field="id_number", rule="length") from exc
+        raise InvalidInput(N_("The ID number must have 18 characters."), field="id_number", rule="length") from exc
     except stdnum_errors.InvalidFormat as exc:
         raise InvalidInput(
-            "The ID number must be 17 digits and a digit or X.", field="id_number", rule="format"
+            N_("The ID number must be 17 digits and a digit or X."), field="id_number", rule="format"
         ) from exc
     except stdnum_errors.InvalidChecksum as exc:
-        raise InvalidInput("The ID number's check digit is wrong.", field="id_number", rule="checksum") from exc
+        raise InvalidInput(
+            N_("The ID number's check digit is wrong. Please check the number."), field="id_number", rule="checksum"
+        ) from exc
     try:
         birth = ric.get_birth_date(number)
     except stdnum_errors.ValidationError as exc:
         raise InvalidInput(
-            "The ID number's birth date is not a real date.", field="id_number", rule="birth_date"
+            N_("The birth date in the ID number is not valid."), field="id_number", rule="birth_date"
         ) from exc
     if birth > today:
-        raise InvalidInput("The ID number's birth date is in the future.", field="id_number", rule="birth_date")
+        raise InvalidInput(N_("The birth date in the ID number is not valid."), field="id_number", rule="birth_date")
     try:
         ric.get_birth_place(number)
     except stdnum_errors.ValidationError as exc:
-        raise InvalidInput("The ID number's region code is unknown.", field="id_number", rule="region") from exc
+        raise InvalidInput(
+            N_("The region code of the ID number is unknown."), field="id_number", rule="region"
+        ) from exc
     return ResidentId(number, birth)
 
 

@@ -11,6 +11,9 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gigplatform.db import Base, UUIDPrimaryKey, str_enum
+from recruitment.name_order import KEY_MAX
+
+NAME_KEY = String(KEY_MAX).with_variant(String(KEY_MAX, collation="C"), "postgresql")
 
 
 class Track(StrEnum):
@@ -103,13 +106,23 @@ class Application(UUIDPrimaryKey, Base):
     __table_args__ = (
         UniqueConstraint("round_id", "id_hash"),  # one application per real person per round
         UniqueConstraint("round_id", "user_id"),  # and per account
-        Index("ix_applications_round_status", "round_id", "status"),
+        # The review list pages by keyset: one index per offered sort, each led by the round and ending in the
+        # unique id, so a page is one index range whatever its depth. Status sorts through the status index one
+        # status at a time (see recruitment.review); the status index also counts the round's statuses.
+        Index("ix_applications_review_created", "round_id", "created_at", "id"),
+        Index("ix_applications_review_status", "round_id", "status", "created_at", "id"),
+        Index("ix_applications_review_student", "round_id", "is_student", "created_at", "id"),
+        Index("ix_applications_review_name", "round_id", "legal_name_key", "legal_name", "id"),
+        Index("ix_applications_review_age", "round_id", "age_at_application", "created_at", "id"),
         Index("ix_applications_identity_retry", "status", "identity_retry_at"),
     )
 
     round_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("recruitment_rounds.id"))
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     legal_name: Mapped[str] = mapped_column(String(40))
+    # The name's pinyin (recruitment.name_order), so the review sorts names as a Chinese reader expects; bytewise
+    # ("C") on PostgreSQL, so a space between syllables sorts before any letter there as it does on SQLite.
+    legal_name_key: Mapped[str] = mapped_column(NAME_KEY)
     id_number_encrypted: Mapped[str] = mapped_column(Text)
     id_hash: Mapped[str] = mapped_column(String(64))
     # Nothing beside the encrypted number from which it could be rebuilt: no mask, no birth date. The age on the
@@ -133,6 +146,18 @@ class Application(UUIDPrimaryKey, Base):
     passed_tracks: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class ApplicationTrack(Base):
+    """A track an application asks for, one row each, so the review filters by track through an index (the
+    application's `tracks` list keeps the order for showing)."""
+
+    __tablename__ = "application_tracks"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True
+    )
+    track: Mapped[Track] = mapped_column(str_enum(Track, "application_track"), primary_key=True)
 
 
 class ApplicationEvent(UUIDPrimaryKey, Base):

@@ -101,7 +101,7 @@ async def access_application(session: AsyncSession, principal: Principal, applic
     """The application if the caller is its applicant or an admin; anyone else gets 404, not a hint it exists."""
     found = await session.get(Application, application_id)
     if found is None or (principal.role != "admin" and found.user_id != principal.user_id):
-        raise NotFound("No such application.", field="application_id", rule="exists")
+        raise NotFound(N_("No such application."), field="application_id", rule="exists")
     return found
 
 
@@ -109,7 +109,7 @@ async def application_by_id(session: AsyncSession, application_id: uuid.UUID) ->
     """For the platform's own steps (an exam graded by the scheduler), where no caller's access applies."""
     found = await session.get(Application, application_id)
     if found is None:
-        raise NotFound("No such application.", field="application_id", rule="exists")
+        raise NotFound(N_("No such application."), field="application_id", rule="exists")
     return found
 
 
@@ -155,7 +155,7 @@ def _move(
     """Changes the status and records the step. Call inside the transaction that makes the change."""
     if to not in TRANSITIONS.get(application.status, frozenset()):
         raise Conflict(
-            f"An application that is {application.status.value} cannot become {to.value}.",
+            N_("The application's current status does not allow this step."),
             field="status",
             rule="transition",
         )
@@ -215,7 +215,7 @@ async def _claim(session: AsyncSession, application: Application, at: datetime) 
     """`_try_claim`, refusing the request when someone else changed the application first."""
     if not await _try_claim(session, application, at):
         raise Conflict(
-            "The application was changed by someone else a moment ago; reload it and try again.",
+            N_("The application was changed by someone else a moment ago; reload it and try again."),
             field="status",
             rule="transition",
         )

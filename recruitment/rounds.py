@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.clock import Clock
 from gigplatform.db import DbSession, uuid7
-from gigplatform.errors import N_, Conflict, InvalidInput, NotFound
+from gigplatform.errors import N_, Conflict, FieldError, InvalidInput, NotFound
 from gigplatform.events import record_event
 from gigplatform.limits import check_fields
 from gigplatform.security import CurrentPrincipal, Principal
@@ -31,7 +31,7 @@ async def round_by_id(session: AsyncSession, round_id: uuid.UUID) -> Round:
     round), where no caller's access applies."""
     found = await session.get(Round, round_id)
     if found is None:
-        raise NotFound("No such recruitment round.", field="round_id", rule="exists")
+        raise NotFound(N_("No such recruitment round."), field="round_id", rule="exists")
     return found
 
 
@@ -40,7 +40,7 @@ async def access_round(session: AsyncSession, actor: Principal, round_id: uuid.U
     stage; a draft answers 404 like a missing round, so its existence does not leak."""
     found = await session.get(Round, round_id)
     if found is None or (actor.role != "admin" and found.status == RoundStatus.DRAFT):
-        raise NotFound("No such recruitment round.", field="round_id", rule="exists")
+        raise NotFound(N_("No such recruitment round."), field="round_id", rule="exists")
     return found
 
 
@@ -83,6 +83,13 @@ ROUND_DEFAULTS: dict[str, Any] = {
     "student_preferred": False,
     "training_module_ids": [],
 }
+REQUIRED = {
+    "title": N_("Enter a title."),
+    "tracks": N_("Offer at least one track."),
+    "opens_at": N_("Enter when the round opens."),
+    "closes_at": N_("Enter when the round closes."),
+    "quota": N_("Enter how many people this round certifies."),
+}
 EDITABLE_WHILE_OPEN = {"title", "description", "closes_at", "quota", "student_preferred"}
 # A round's dates lie between the platform's first year and two years ahead: anything else is a typo (or a probe:
 # year 9999 with a -14:00 offset is past what a datetime can hold in UTC).
@@ -98,7 +105,7 @@ def _check_dates(values: dict[str, Any], now: datetime) -> None:
         if value is None:
             continue
         if value.tzinfo is None:
-            raise InvalidInput(f"{name} needs a timezone.", field=name, rule="timezone")
+            raise InvalidInput(N_("Enter a date and time."), field=name, rule="timezone")
         if not (EARLIEST_DATE <= value <= latest):
             raise InvalidInput(
                 N_("Enter a date between %(earliest)s and %(latest)s."),
@@ -108,19 +115,43 @@ def _check_dates(values: dict[str, Any], now: datetime) -> None:
             )
 
 
+def _broken(field: str, rule: str, template: str, **params: Any) -> FieldError:
+    return FieldError(field, rule, template % params if params else template, template, params or None)
+
+
 def _check_round_fields(values: dict[str, Any]) -> None:
-    """The limits RoundPatch states (for a caller without the Struct), then what a schema cannot say."""
-    check_fields(schemas.RoundPatch, values)
+    """Every rule each given field breaks, all at once (one per field), so a form shows them in one go: the limits
+    RoundPatch states (for a caller without the Struct), then what a schema cannot say."""
+    problems: list[FieldError] = []
+    try:
+        check_fields(schemas.RoundPatch, values)
+    except InvalidInput as exc:
+        problems += exc.errors
     tracks = values.get("tracks")
-    if tracks is not None and len(set(tracks)) != len(tracks):
-        raise InvalidInput("A track is listed twice.", field="tracks", rule="unique")
+    if tracks is not None and "tracks" not in {p.field for p in problems} and len(set(tracks)) != len(tracks):
+        problems.append(_broken("tracks", "unique", N_("A track is listed twice.")))
     if values.get("opens_at") and values.get("closes_at") and values["closes_at"] <= values["opens_at"]:
-        raise InvalidInput("The round must close after it opens.", field="closes_at", rule="after_opens_at")
+        problems.append(_broken("closes_at", "after_opens_at", N_("The round must close after it opens.")))
+    if problems:
+        raise InvalidInput("; ".join(f"{p.field}: {p.message}" for p in problems), errors=problems)
+
+
+def check_round(values: dict[str, Any], now: datetime) -> None:
+    """The round's rules on whichever fields are given (dates, text, tracks, numbers), every broken one at once: a
+    form that could not read some of its fields still shows what is wrong with the others."""
+    problems: list[FieldError] = []
+    for check in (lambda: _check_dates(values, now), lambda: _check_round_fields(values)):
+        try:
+            check()
+        except InvalidInput as exc:
+            problems += exc.errors
+    if problems:
+        raise InvalidInput("; ".join(f"{p.field}: {p.message}" for p in problems), errors=problems)
 
 
 async def _set_modules(session: AsyncSession, round_id: uuid.UUID, module_ids: Sequence[uuid.UUID]) -> None:
     if len(set(module_ids)) != len(module_ids):
-        raise InvalidInput("A training module is listed twice.", field="training_module_ids", rule="unique")
+        raise InvalidInput(N_("A training module is listed twice."), field="training_module_ids", rule="unique")
     if module_ids:
         found = set(
             await session.scalars(
@@ -129,7 +160,7 @@ async def _set_modules(session: AsyncSession, round_id: uuid.UUID, module_ids: S
         )
         if found != set(module_ids):
             raise InvalidInput(
-                "Every required module must exist and be active.", field="training_module_ids", rule="exists"
+                N_("Every required module must exist and be active."), field="training_module_ids", rule="exists"
             )
     existing = await session.scalars(select(RoundTrainingModule).where(RoundTrainingModule.round_id == round_id))
     for link in existing:
@@ -141,9 +172,9 @@ async def _set_modules(session: AsyncSession, round_id: uuid.UUID, module_ids: S
 
 async def create_round(session: AsyncSession, clock: Clock, principal: Principal, data: RoundInput) -> Round:
     values = {**ROUND_DEFAULTS, **data.given()}
-    for required in ("title", "tracks", "opens_at", "closes_at", "quota"):
-        if values.get(required) is None:
-            raise InvalidInput(f"{required} is required.", field=required, rule="required")
+    missing = [_broken(name, "required", words) for name, words in REQUIRED.items() if values.get(name) is None]
+    if missing:
+        raise InvalidInput("; ".join(f"{p.field}: {p.message}" for p in missing), errors=missing)
     _check_dates(values, clock.now())
     _check_round_fields(values)
     module_ids = values.pop("training_module_ids")
@@ -172,13 +203,11 @@ async def update_round(session: AsyncSession, clock: Clock, round_id: uuid.UUID,
     round_ = await round_by_id(session, round_id)
     changes = data.given()
     if round_.status == RoundStatus.CLOSED and set(changes) - {"quota"}:
-        raise Conflict("A closed round can only change its quota.", field="status", rule="closed")
+        raise Conflict(N_("A closed round can only change its quota."), field="status", rule="closed")
     if round_.status == RoundStatus.OPEN:
         frozen = sorted(set(changes) - EDITABLE_WHILE_OPEN)
         if frozen:
-            raise Conflict(
-                f"{frozen[0]} cannot change while the round is open.", field=frozen[0], rule="frozen_while_open"
-            )
+            raise Conflict(N_("This cannot change while the round is open."), field=frozen[0], rule="frozen_while_open")
     _check_dates(changes, clock.now())
     merged = {
         "opens_at": round_.opens_at,
@@ -188,12 +217,12 @@ async def update_round(session: AsyncSession, clock: Clock, round_id: uuid.UUID,
     _check_round_fields(merged)
     if "quota" in changes and changes["quota"] < round_.certified_count:
         raise InvalidInput(
-            f"{round_.certified_count} applicants are already certified; the quota cannot be lower.",
+            N_("More applicants are already certified than this quota allows."),
             field="quota",
             rule="below_certified",
         )
     if round_.status == RoundStatus.OPEN and "closes_at" in changes and changes["closes_at"] <= clock.now():
-        raise InvalidInput("An open round must close in the future.", field="closes_at", rule="future")
+        raise InvalidInput(N_("The closing time must be in the future."), field="closes_at", rule="future")
     module_ids = changes.pop("training_module_ids", None)
     for name, value in changes.items():
         setattr(round_, name, value.strip() if name == "title" else value)
@@ -210,11 +239,9 @@ async def open_round(session: AsyncSession, clock: Clock, round_id: uuid.UUID) -
     """A draft starts taking applications (from its opening time) once the admin opens it."""
     round_ = await round_by_id(session, round_id)
     if round_.status != RoundStatus.DRAFT:
-        raise Conflict(
-            f"Only a draft round can open; this one is {round_.status.value}.", field="status", rule="not_draft"
-        )
+        raise Conflict(N_("Only a draft round can be opened."), field="status", rule="not_draft")
     if round_.closes_at <= clock.now():
-        raise InvalidInput("The round's closing time has already passed.", field="closes_at", rule="future")
+        raise InvalidInput(N_("The closing time must be in the future."), field="closes_at", rule="future")
     round_.status = RoundStatus.OPEN
     round_.updated_at = clock.now()
     record_event(session, "round.opened", round_id=round_.id)
@@ -225,9 +252,7 @@ async def close_round(session: AsyncSession, clock: Clock, round_id: uuid.UUID) 
     """An open round stops taking applications; those already in its pipeline go on."""
     round_ = await round_by_id(session, round_id)
     if round_.status != RoundStatus.OPEN:
-        raise Conflict(
-            f"Only an open round can close; this one is {round_.status.value}.", field="status", rule="not_open"
-        )
+        raise Conflict(N_("Only an open round can be closed."), field="status", rule="not_open")
     round_.status = RoundStatus.CLOSED
     round_.updated_at = clock.now()
     record_event(session, "round.closed", round_id=round_.id)
@@ -249,7 +274,7 @@ async def list_rounds(session: AsyncSession, status: str | None = None) -> list[
     query = select(Round).order_by(Round.opens_at.desc(), Round.id)
     if status is not None:
         if status not in RoundStatus.__members__.values():
-            raise InvalidInput("status is draft, open or closed.", field="status", rule="one_of")
+            raise InvalidInput(N_("Unknown status."), field="status", rule="one_of")
         query = query.where(Round.status == status)
     return list(await session.scalars(query))
 

@@ -12,6 +12,7 @@ import msgspec
 
 from gigplatform.errors import N_
 from gigplatform.limits import NOT_BLANK, REQUIRED, text
+from gigplatform.listing import CursorPage
 
 TrackName = Literal["pre_sales", "after_sales", "complaints"]
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
@@ -155,7 +156,6 @@ class ApplicationAdminOut(msgspec.Struct):
     round_id: uuid.UUID
     user_id: uuid.UUID
     legal_name: str
-    id_number_masked: str
     age: int
     phone: str
     is_student: bool
@@ -166,11 +166,7 @@ class ApplicationAdminOut(msgspec.Struct):
     updated_at: datetime
 
 
-class ApplicationPage(msgspec.Struct):
-    items: list[ApplicationAdminOut]
-    total: int
-    limit: int
-    offset: int
+ApplicationPage = CursorPage[ApplicationAdminOut]
 
 
 class RejectIn(msgspec.Struct):

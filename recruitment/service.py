@@ -21,7 +21,7 @@ from recruitment.applying import (
     submit_application,
     withdraw_application,
 )
-from recruitment.certification import CertificationView, certifications, certify, record_exam_result
+from recruitment.certification import CertificationView, certifications, certified_for, certify, record_exam_result
 from recruitment.identity import IdentityProvider, ResidentId, age_on
 from recruitment.jobs import JOBS
 from recruitment.models import (
@@ -47,16 +47,14 @@ from recruitment.pipeline import (
     said,
     timeline,
 )
-from recruitment.review import (
-    CSV_COLUMNS,
-    OFFSET_MAX,
+from recruitment.review import BulkResult, advance_application, bulk_review, reject_application
+from recruitment.review_export import CSV_COLUMNS, CsvWords, check_export, export_csv
+from recruitment.review_list import (
+    COUNT_MAX,
     ApplicationFilter,
-    BulkResult,
-    advance_application,
-    bulk_review,
+    ReviewPage,
+    ReviewRow,
     count_by_status,
-    export_csv,
-    reject_application,
     review_applications,
 )
 from recruitment.rounds import (
@@ -64,6 +62,7 @@ from recruitment.rounds import (
     ROUND_DEFAULTS,
     RoundInput,
     access_round,
+    check_round,
     close_expired_rounds,
     close_round,
     create_round,
@@ -110,11 +109,11 @@ from recruitment.typing_test import (
 
 __all__ = [
     "ADVANCE",
+    "COUNT_MAX",
     "CSV_COLUMNS",
     "EDITABLE_WHILE_OPEN",
     "EXAM_STAGES",
     "JOBS",
-    "OFFSET_MAX",
     "REASONS",
     "REASON_MAX",
     "ROUND_DEFAULTS",
@@ -130,6 +129,7 @@ __all__ = [
     "ApplicationStatus",
     "BulkResult",
     "CertificationView",
+    "CsvWords",
     "IdentityAnswer",
     "IdentityCheck",
     "IdentityProvider",
@@ -139,6 +139,8 @@ __all__ = [
     "ModuleProgress",
     "Reason",
     "ResidentId",
+    "ReviewPage",
+    "ReviewRow",
     "Round",
     "RoundIn",
     "RoundInput",
@@ -161,7 +163,10 @@ __all__ = [
     "because",
     "bulk_review",
     "certifications",
+    "certified_for",
     "certify",
+    "check_export",
+    "check_round",
     "claim_identity_check",
     "close_expired_rounds",
     "close_round",

@@ -30,6 +30,9 @@ from recruitment.models import Application, Round, RoundStatus, RoundTrainingMod
 from recruitment.pipeline import S, _system_move, _training_done, _try_claim, write_first
 from recruitment.rounds import round_module_ids
 
+# The applications whose rounds' modules a person sees: in the pipeline (to complete them) or passed (to read again).
+READING = (S.SUBMITTED, S.IDENTITY_PENDING, S.TYPING, S.TRAINING, S.EXAM, S.WAITLISTED, S.CERTIFIED)
+
 
 @cache
 def _renderer() -> MarkdownIt:
@@ -132,12 +135,12 @@ def _progress(module: TrainingModule, progress: TrainingProgress | None, now: da
 
 
 async def my_training(session: AsyncSession, clock: Clock, principal: Principal) -> list[ModuleProgress]:
-    """The modules the caller's applications still in the pipeline require, in the rounds' order."""
+    """The modules the caller's applications require, in the rounds' order: those still in the pipeline, and those
+    that passed (certified or waitlisted), whose modules stay readable as a reference."""
     round_ids = list(
         await session.scalars(
             select(Application.round_id).where(
-                Application.user_id == principal.user_id,
-                Application.status.in_([S.SUBMITTED, S.IDENTITY_PENDING, S.TYPING, S.TRAINING, S.EXAM]),
+                Application.user_id == principal.user_id, Application.status.in_(READING)
             )
         )
     )

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.clock import Clock
 from gigplatform.db import uuid7
-from gigplatform.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from gigplatform.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 from gigplatform.limits import checked
 from gigplatform.security import Principal
 from recruitment.models import Actor, Application, Round, TypingTest
@@ -84,7 +84,7 @@ async def start_typing_test(
         )
     if application.status != S.TYPING:
         raise Conflict(
-            f"The typing test is not open for a {application.status.value} application.",
+            N_("The typing test is not open for this application now."),
             field="status",
             rule="not_typing",
         )
@@ -98,7 +98,9 @@ async def start_typing_test(
     if running is not None:
         await _fail_late_test(session, clock, running, application, round_)
         if application.status != S.TYPING:  # that late test was the last attempt: its failure stands
-            raise Conflict("The last typing attempt ran out of time.", field="status", rule="not_typing").recorded()
+            raise Conflict(
+                N_("The typing test is not open for this application now."), field="status", rule="not_typing"
+            ).recorded()
     claimed = (
         await session.execute(
             update(Application)
@@ -125,7 +127,7 @@ async def start_typing_test(
         if running is not None:
             await session.refresh(application)
             return TypingOutcome(running, application, typing_attempts_left(application, round_))
-        raise Conflict("No typing attempts are left.", field="application_id", rule="no_attempts_left")
+        raise Conflict(N_("No typing attempts are left."), field="application_id", rule="no_attempts_left")
     test = TypingTest(
         id=uuid7(),
         application_id=application.id,
@@ -193,12 +195,14 @@ async def submit_typing_test(
         )
     ).first()
     if claimed is None:
-        raise Conflict("This typing test was already submitted.", field="test_id", rule="already_submitted")
+        raise Conflict(N_("This typing test was already submitted."), field="test_id", rule="already_submitted")
     await session.refresh(test)
     if now > test.deadline:
         await _fail_late_test(session, clock, test, application, round_)
         raise InvalidInput(
-            "The time for this typing test is over; it counts as a failed attempt.", field="test_id", rule="deadline"
+            N_("The time for this typing test is over; it counts as a failed attempt."),
+            field="test_id",
+            rule="deadline",
         ).recorded()
     seconds = (now - test.started_at).total_seconds()
     cpm, accuracy_bp = score_typing(test.passage, text, seconds)

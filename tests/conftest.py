@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import os
 import secrets
 import shutil
@@ -146,6 +147,19 @@ async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
 
 
 # --- helpers shared by the tests -----------------------------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def scheduler_state(app: Litestar, settings: Settings) -> AsyncIterator[Any]:
+    """The app's state as a scheduler in this event loop sees it: its own engine (pools are bound to one loop),
+    so it also stands for a second app instance sharing the database."""
+    engine = make_engine(settings.database_url)
+    state = type(app.state)(dict(app.state))
+    state.sessionmaker = make_sessionmaker(engine)
+    try:
+        yield state
+    finally:
+        await engine.dispose()
 
 
 async def register(

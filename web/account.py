@@ -19,12 +19,17 @@ from web.audience import page_router
 from web.forms import form_page, read_form
 from web.i18n import _
 from web.public import with_session
-from web.rendering import Form, notice, page
+from web.rendering import Form, notice, page, shown_instants
 
 # What each kind of notification says; its params fill in the values.
 NOTIFICATION_WORDS = {
     "password_reset_requested": N_("A link to reset your password was sent; it is valid for %(minutes)s minutes."),
     "password_changed": N_("Your password was changed, and your other sessions were signed out."),
+    "standing_good": N_("Your account is in good standing again. Reason: %(reason)s"),
+    "standing_warned": N_("Your account has received a warning. Reason: %(reason)s"),
+    "standing_restricted": N_("Your account may not book shifts until %(until)s (Beijing time). Reason: %(reason)s"),
+    "standing_banned": N_("Your account has been banned. Reason: %(reason)s"),
+    "restriction_ended": N_("Your restriction has ended: you may book shifts again."),
 }
 NOTICES = {"changed": N_("Your password was changed. Your other sessions were signed out.")}
 
@@ -34,7 +39,7 @@ def notification_text(item: Notification) -> str:
     if words is None:
         return item.kind
     try:
-        return _(words) % item.params if item.params else _(words)
+        return _(words) % shown_instants(item.params) if item.params else _(words)
     except (KeyError, TypeError, ValueError):
         return _(words)
 

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from litestar import Router
+from litestar.di import Provide
 from litestar.types import ControllerRouterHandler
 
 from gigplatform.security import authenticated, require_role
+from web.forms import provide_visit
 
 PAGE_OPT = {"page": True}
 """Route option read by the error handler: problems on these routes are always rendered as pages."""
@@ -33,6 +35,7 @@ def page_router(audience: str, handlers: Sequence[ControllerRouterHandler]) -> R
         path="/",
         route_handlers=list(handlers),
         guards=guards,
+        dependencies={} if audience == "public" else {"visit": Provide(provide_visit)},
         opt=dict(PAGE_OPT),
         include_in_schema=False,
     )

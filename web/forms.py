@@ -8,17 +8,21 @@ receives the same Struct, and a form is converted field by field so that every f
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar, get_args, get_origin
 
 import msgspec
+from litestar import Request
 from litestar.datastructures import FormMultiDict
-from litestar.response import Response
+from litestar.di import NamedDependency
+from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gigplatform.db import discard
+from gigplatform.db import DbSession, discard
 from gigplatform.errors import DomainError, FieldError, InvalidInput
 from gigplatform.limits import field_error
-from web.rendering import error_status, form_errors
+from gigplatform.security import CurrentPrincipal, Kit, Principal, SecurityKit
+from web.rendering import error_status, form_errors, page
 
 T = TypeVar("T")
 S = TypeVar("S", bound=msgspec.Struct)
@@ -38,7 +42,12 @@ def _is_bool(annotation: Any) -> bool:
 
 
 def read_form(
-    form: FormMultiDict | dict[str, Any], struct: type[S], *, only: Iterable[str] | None = None, **fixed: Any
+    form: FormMultiDict | dict[str, Any],
+    struct: type[S],
+    *,
+    only: Iterable[str] | None = None,
+    also: Callable[[dict[str, Any]], None] | None = None,
+    **fixed: Any,
 ) -> S:
     """The form as `struct`, checked against the Struct's own limits, every field at once.
 
@@ -46,6 +55,9 @@ def read_form(
     false when absent; a multi-select or checkbox list becomes a list; an empty optional input takes the field's
     default. `only` limits which fields are read from the form (an editor whose other inputs are locked); `fixed`
     supplies values that do not come from the form. Raises InvalidInput naming every field that broke a rule.
+
+    `also` is the verb's own check of the fields (its `check_*`, raising InvalidInput): when some fields do not
+    convert, it runs on those that did, so its errors show with theirs in the same submit rather than on the next.
     """
     allowed = None if only is None else frozenset(only)
     values: dict[str, Any] = {}
@@ -78,6 +90,12 @@ def read_form(
         if f.required and f.name not in values and f.encode_name not in {e.field for e in errors}
     ]
     errors += [field_error(name, None, "") for name in missing]
+    if errors and also is not None:
+        try:
+            also(values)
+        except InvalidInput as exc:
+            broken = {e.field for e in errors}
+            errors += [e for e in exc.errors if e.field not in broken]
     if errors:
         raise InvalidInput("; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
     return struct(**values)
@@ -110,3 +128,38 @@ async def form_page(
         await discard(session, exc)
         return await again(explain(exc) if explain else form_errors(exc, messages), error_status(exc))
     return done(result)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One signed-in page request: what every "read the object, show it (with the errors of a refused action)"
+    handler passes around, given to handlers as the `visit` dependency of the audience Routers."""
+
+    request: Request[Any, Any, Any]
+    db_session: AsyncSession
+    kit: SecurityKit
+    principal: Principal
+
+    def show(self, template: str, status: int = 200, errors: dict[str, str] | None = None, **context: Any) -> Template:
+        """The page, with a refused action's messages above it (`general_errors`)."""
+        return page(template, self.request, status, general_errors=list((errors or {}).values()), **context)
+
+    async def act(
+        self,
+        action: Callable[[], Awaitable[T]],
+        *,
+        done: Callable[[T], Response[Any]],
+        again: Callable[[dict[str, str], int], Awaitable[Response[Any]]],
+    ) -> Response[Any]:
+        """`form_page` in this request's unit of work."""
+        return await form_page(self.db_session, action, done=done, again=again)
+
+
+CurrentVisit = NamedDependency[Visit]
+"""How a page handler asks for its `Visit`."""
+
+
+async def provide_visit(
+    request: Request[Any, Any, Any], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
+) -> Visit:
+    return Visit(request, db_session, kit, principal)

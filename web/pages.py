@@ -18,7 +18,7 @@ from litestar.template.config import TemplateConfig
 from gigplatform import notifications
 from gigplatform.errors import Problem
 from gigplatform.security import current_principal
-from web import account, admin, i18n, public, seller, worker
+from web import account, admin, i18n, live, public, seller, worker
 from web.i18n import _
 from web.rendering import FILTERS, page, sign_in_redirect
 from web.worker import applications as worker_applications
@@ -77,6 +77,7 @@ ROUTES = [
     create_static_files_router(path="/static", directories=[HERE / "static"], include_in_schema=False),
     public.ROUTER,
     account.ROUTER,
+    live.ROUTER,
     admin.ROUTER,
     worker.ROUTER,
     seller.ROUTER,

@@ -7,6 +7,7 @@ collects their routes, without an import cycle.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +37,11 @@ def _translated(error: FieldError, messages: dict[tuple[str, str], str] | None) 
         translated = _(error.template)
         return translated % error.params if error.params else translated
     return error.message
+
+
+def error_words(error: FieldError) -> str:
+    """One broken rule in the visitor's language (its own `N_` message with its values), e.g. beside a list item."""
+    return _translated(error, None)
 
 
 def form_errors(exc: DomainError, messages: dict[tuple[str, str], str] | None = None) -> dict[str, str]:
@@ -89,6 +95,17 @@ def beijing(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
         return value.strftime(fmt)
 
 
+def shown_instants(values: dict[str, Any]) -> dict[str, Any]:
+    """Instants kept as ISO 8601 in JSON (`until`, `*_at`: notification params, audit details) shown in Beijing
+    time; other values as they are."""
+    shown = dict(values)
+    for key, value in values.items():
+        if (key == "until" or key.endswith("_at")) and isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                shown[key] = beijing(datetime.fromisoformat(value))
+    return shown
+
+
 def beijing_input(value: datetime | None) -> str:
     """Jinja filter `bj_input`: the value of an `<input type="datetime-local">`, in Beijing time."""
     return beijing(value, "%Y-%m-%dT%H:%M")
@@ -115,7 +132,7 @@ def duration(seconds: int) -> str:
     return _("%(seconds)s s") % {"seconds": rest}
 
 
-FILTERS = {"bj": beijing, "bj_input": beijing_input, "duration": duration}
+FILTERS = {"bj": beijing, "bj_input": beijing_input, "duration": duration, "instants": shown_instants}
 
 
 def error_status(exc: DomainError) -> int:

@@ -6,16 +6,18 @@ for a `.recorded()` refusal, such as a counted failed sign-in)."""
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from gigplatform import notifications
 from gigplatform.accounts import service
 from gigplatform.accounts.schemas import (
     AcceptedOut,
+    AuditEntryOut,
     LoginIn,
     MarkReadIn,
     MemberOut,
@@ -30,16 +32,18 @@ from gigplatform.accounts.schemas import (
     RegisterIn,
     ShopIn,
     ShopOut,
+    StandingIn,
+    StandingOut,
     SubAccountIn,
     TokenPairOut,
     UnreadOut,
 )
-from gigplatform.accounts.service import ShopMember, ShopPermission, User
+from gigplatform.accounts.service import AuditEntry, ShopMember, ShopPermission, User
 from gigplatform.db import DbSession
 from gigplatform.listing import WINDOW, Page, Paged, page_of
 from gigplatform.notifications import AppNotifier
 from gigplatform.openapi import conflict, forbidden, too_many_requests
-from gigplatform.security import CurrentPrincipal, Kit, SessionTokens, authenticated, seller_only
+from gigplatform.security import CurrentPrincipal, Kit, SessionTokens, admin_only, authenticated, seller_only
 
 RESET_SENT = "If this login has an account, a link to reset its password is on its way."
 
@@ -106,9 +110,10 @@ class MeController(Controller):
     guards = [authenticated]
 
     @get("/", operation_id="me")
-    async def me(self, db_session: DbSession, principal: CurrentPrincipal) -> MeOut:
+    async def me(self, db_session: DbSession, kit: Kit, principal: CurrentPrincipal) -> MeOut:
         user = await service.get_user(db_session, principal.user_id)
-        return MeOut(user.id, user.login, user.display_name, user.role.value, user.standing.value, user.created_at)
+        standing, until = service.effective_standing(user.standing, user.standing_until, kit.clock.now())
+        return MeOut(user.id, user.login, user.display_name, user.role.value, standing.value, user.created_at, until)
 
     @post(
         "/password",
@@ -227,4 +232,64 @@ class ShopController(Controller):
         await service.remove_sub_account(db_session, kit.clock, principal, shop_id, member_id)
 
 
-CONTROLLERS = [AuthController, MeController, ShopController]
+def _audit(row: AuditEntry) -> AuditEntryOut:
+    return AuditEntryOut(
+        row.id, row.at, row.actor_id, row.action, row.subject_kind, row.subject_id, row.reason, row.details
+    )
+
+
+Code = Annotated[
+    str | None, Parameter(min_length=1, max_length=64, pattern=r"^[a-z_.]+$", description="A lower-case code.")
+]
+
+
+class AdminAccountController(Controller):
+    """Admins' decisions on accounts, and the audit log every domain's admin decisions are written to."""
+
+    path = "/api/admin"
+    tags = ["admin: accounts"]
+    guards = [admin_only]
+
+    @post(
+        "/users/{user_id:uuid}/standing",
+        operation_id="changeStanding",
+        status_code=HTTP_200_OK,
+        responses=conflict("admin", description="An admin's standing is not changed this way."),
+    )
+    async def change_standing(
+        self,
+        user_id: FromPath[uuid.UUID],
+        data: JSONBody[StandingIn],
+        db_session: DbSession,
+        kit: Kit,
+        principal: CurrentPrincipal,
+    ) -> StandingOut:
+        """Audited with its reason; the person is told in their inbox. `until` is required for `restricted`."""
+        user = await service.access_user(db_session, principal, user_id)
+        user = await service.change_standing(db_session, principal, user, data, kit.clock.now())
+        return StandingOut(user.id, user.standing.value, user.standing_until)
+
+    @get("/audit-log", operation_id="listAuditLog", dependencies=WINDOW)
+    async def audit_log(
+        self,
+        db_session: DbSession,
+        window: Paged,
+        subject_kind: Code = None,
+        subject_id: FromQuery[uuid.UUID | None] = None,
+        actor_id: FromQuery[uuid.UUID | None] = None,
+        action: Code = None,
+    ) -> Page[AuditEntryOut]:
+        """Newest first; every filter given must match (`actor_id` is who decided, `subject_id` whom it concerns)."""
+        rows, total = await service.list_audit(
+            db_session,
+            subject_kind=subject_kind,
+            subject_id=subject_id,
+            actor_id=actor_id,
+            action=action,
+            limit=window.limit,
+            offset=window.offset,
+        )
+        return Page([_audit(r) for r in rows], total, window.limit, window.offset)
+
+
+CONTROLLERS = [AuthController, MeController, ShopController, AdminAccountController]

@@ -7,6 +7,7 @@ from datetime import timedelta
 from litestar.datastructures import State
 
 from gigplatform.accounts.sign_in import prune_sign_in_records
+from gigplatform.accounts.standing import end_expired_restrictions
 from gigplatform.db import unit_of_work
 from gigplatform.timed import Job
 
@@ -16,4 +17,12 @@ async def _prune_sign_in_records(state: State) -> int:
         return await prune_sign_in_records(session, state.kit)
 
 
-JOBS = (Job("prune_sign_in_records", timedelta(hours=1), _prune_sign_in_records),)
+async def _end_expired_restrictions(state: State) -> int:
+    async with unit_of_work(state.sessionmaker) as session:
+        return await end_expired_restrictions(session, state.clock.now())
+
+
+JOBS = (
+    Job("prune_sign_in_records", timedelta(hours=1), _prune_sign_in_records),
+    Job("end_expired_restrictions", timedelta(minutes=1), _end_expired_restrictions),
+)

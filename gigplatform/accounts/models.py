@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gigplatform.db import Base, UUIDPrimaryKey, str_enum
@@ -46,6 +47,8 @@ class User(UUIDPrimaryKey, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     standing: Mapped[Standing] = mapped_column(str_enum(Standing, "standing"), default=Standing.GOOD)
+    standing_until: Mapped[datetime | None] = mapped_column(index=True)
+    """When a restriction ends (restricted only); `standing.standing_of` treats a passed one as good at once."""
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]
 
@@ -106,3 +109,19 @@ class ShopMember(UUIDPrimaryKey, Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     permission: Mapped[ShopPermission] = mapped_column(str_enum(ShopPermission, "shop_permission"))
     created_at: Mapped[datetime]
+
+
+class AuditEntry(UUIDPrimaryKey, Base):
+    """One admin decision or standing change: who (None for the platform itself, a timed job), when, what, on which
+    subject, why, and details of ids, codes and dates (never personal data)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_subject", "subject_kind", "subject_id"),)
+
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    subject_kind: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[uuid.UUID | None]
+    reason: Mapped[str | None] = mapped_column(String(500))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -73,6 +73,8 @@ class MeOut(msgspec.Struct):
     role: str
     standing: str
     created_at: datetime
+    standing_until: datetime | None = None
+    """When a restriction ends (a passed one already reads as `good`)."""
 
 
 class ShopIn(msgspec.Struct):
@@ -140,3 +142,29 @@ class MarkReadIn(msgspec.Struct, forbid_unknown_fields=True):
     """Which of the caller's notifications were read (`markAllNotificationsRead` marks every one)."""
 
     ids: Annotated[list[uuid.UUID], msgspec.Meta(min_length=1, max_length=500)]
+
+
+class StandingIn(msgspec.Struct, forbid_unknown_fields=True):
+    """An admin's standing decision: `until` (timezone-aware) is when a restriction ends, required for `restricted`
+    and only for it; `reason` is required and is shown to the person."""
+
+    standing: Literal["good", "warned", "restricted", "banned"]
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    until: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
+
+
+class StandingOut(msgspec.Struct):
+    user_id: uuid.UUID
+    standing: str
+    until: datetime | None
+
+
+class AuditEntryOut(msgspec.Struct):
+    id: uuid.UUID
+    at: datetime
+    actor_id: uuid.UUID | None
+    action: str
+    subject_kind: str
+    subject_id: uuid.UUID | None
+    reason: str | None
+    details: dict[str, Any]

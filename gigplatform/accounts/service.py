@@ -7,6 +7,8 @@ Other domains, `web` and the wiring import this module only, never the inner one
 - `throttle`: attempts per login counted by the database (failed sign-ins, reset requests).
 - `passwords`: changing a password, and resetting a forgotten one with a one-time token.
 - `shops`: shops, sub-accounts, `access_shop` and the `shop_permission` dependency.
+- `standing`: `standing_of` (a passed restriction is good at once), an admin's standing decision, ending
+  restrictions; `audit`: `record_audit`, the audit log every domain writes its admin decisions to.
 - `jobs`: `JOBS`, the timed jobs of accounts.
 
 No verb commits or rolls back: the edge (request, job, command) opens the unit of work. Refusals whose writes must
@@ -15,8 +17,9 @@ stand (a failed sign-in counted, a reused refresh token's family closed) are rai
 
 from __future__ import annotations
 
+from gigplatform.accounts.audit import list_audit, record_audit
 from gigplatform.accounts.jobs import JOBS
-from gigplatform.accounts.models import LoginKind, Role, Shop, ShopMember, ShopPermission, Standing, User
+from gigplatform.accounts.models import AuditEntry, LoginKind, Role, Shop, ShopMember, ShopPermission, Standing, User
 from gigplatform.accounts.passwords import (
     RESET_TOKEN_MINUTES,
     change_password,
@@ -33,8 +36,10 @@ from gigplatform.accounts.schemas import (
     PasswordChangeIn,
     PasswordResetConfirmIn,
     PasswordResetIn,
+    PermissionIn,
     RegisterIn,
     ShopIn,
+    StandingIn,
     SubAccountIn,
 )
 from gigplatform.accounts.shops import (
@@ -51,15 +56,25 @@ from gigplatform.accounts.shops import (
     shop_permission,
 )
 from gigplatform.accounts.sign_in import prune_sign_in_records, rotate_refresh_token, sign_in, sign_out
+from gigplatform.accounts.standing import (
+    RESTRICTION_ENDED_KIND,
+    access_user,
+    change_standing,
+    end_expired_restrictions,
+    standing_of,
+)
 from gigplatform.accounts.users import (
     check_display_name,
     check_password,
     check_shop_name,
     count_users,
     create_admin,
+    display_names,
+    effective_standing,
     find_user_by_login,
     get_user,
     in_good_standing,
+    mask_login,
     normalize_login,
     normalize_phone,
     set_standing,
@@ -72,13 +87,16 @@ __all__ = [
     "PASSWORD_MIN",
     "PERMISSION_GRANTS",
     "RESET_TOKEN_MINUTES",
+    "RESTRICTION_ENDED_KIND",
     "SELF_SERVICE_ROLES",
     "SHOP_NAME_MAX",
+    "AuditEntry",
     "LoginIn",
     "LoginKind",
     "PasswordChangeIn",
     "PasswordResetConfirmIn",
     "PasswordResetIn",
+    "PermissionIn",
     "RegisterIn",
     "Role",
     "Shop",
@@ -87,11 +105,14 @@ __all__ = [
     "ShopMember",
     "ShopPermission",
     "Standing",
+    "StandingIn",
     "SubAccountIn",
     "User",
     "access_shop",
+    "access_user",
     "add_sub_account",
     "change_password",
+    "change_standing",
     "change_sub_account",
     "check_display_name",
     "check_password",
@@ -100,14 +121,20 @@ __all__ = [
     "count_users",
     "create_admin",
     "create_shop",
+    "display_names",
+    "effective_standing",
+    "end_expired_restrictions",
     "find_user_by_login",
     "get_user",
     "in_good_standing",
+    "list_audit",
     "list_members",
     "list_shops",
+    "mask_login",
     "normalize_login",
     "normalize_phone",
     "prune_sign_in_records",
+    "record_audit",
     "register_user",
     "remove_sub_account",
     "rename_shop",
@@ -117,4 +144,5 @@ __all__ = [
     "shop_permission",
     "sign_in",
     "sign_out",
+    "standing_of",
 ]

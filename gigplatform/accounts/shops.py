@@ -184,7 +184,7 @@ async def change_sub_account(
     await access_shop(session, principal, shop_id, ShopPermission.OWNER)
     member, user = await _member_of(session, shop_id, member_id)
     if member.permission == ShopPermission.OWNER:
-        raise InvalidInput("The owner's permission cannot change.", field="member_id", rule="one_owner")
+        raise InvalidInput(N_("The owner's permission cannot change."), field="member_id", rule="one_owner")
     member.permission = _sub_permission(permission)
     record_event(session, "shop.member_changed", shop_id=shop_id, member_id=member.id, permission=permission)
     return member, user
@@ -197,7 +197,7 @@ async def remove_sub_account(
     await access_shop(session, principal, shop_id, ShopPermission.OWNER)
     member, user = await _member_of(session, shop_id, member_id)
     if member.permission == ShopPermission.OWNER:
-        raise InvalidInput("The owner cannot be removed.", field="member_id", rule="one_owner")
+        raise InvalidInput(N_("The owner cannot be removed."), field="member_id", rule="one_owner")
     await session.delete(member)
     await close_sessions(session, user.id, clock.now())
     record_event(session, "shop.member_removed", shop_id=shop_id, member_id=member_id)

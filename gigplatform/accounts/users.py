@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -144,6 +145,23 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
     return user
 
 
+def mask_login(login: str) -> str:
+    """A login as pages show it to admins: `139****5678`, `w***@example.com`."""
+    if "@" in login:
+        local, _, domain = login.partition("@")
+        return f"{local[:1]}***@{domain}"
+    return f"{login[:3]}****{login[-4:]}" if len(login) >= 8 else "****"
+
+
+async def display_names(session: AsyncSession, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
+    """Display names of these accounts (ids that are None or unknown are left out)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
+    return {row.id: row.display_name for row in rows}
+
+
 async def find_user_by_login(session: AsyncSession, login: str) -> User | None:
     try:
         normalized, _ = normalize_login(login)
@@ -155,9 +173,20 @@ async def find_user_by_login(session: AsyncSession, login: str) -> User | None:
 # --- standing ---------------------------------------------------------------------------------------------------
 
 
-def in_good_standing(user: User) -> bool:
-    """Good or warned: may apply and take shifts. Restricted and banned accounts may not."""
-    return user.standing in (Standing.GOOD, Standing.WARNED)
+def effective_standing(standing: Standing, until: datetime | None, now: datetime) -> tuple[Standing, datetime | None]:
+    """A restriction whose end has passed is good standing; only a restriction has an end."""
+    if standing != Standing.RESTRICTED:
+        return standing, None
+    if until is not None and until <= now:
+        return Standing.GOOD, None
+    return standing, until
+
+
+def in_good_standing(user: User, now: datetime | None = None) -> bool:
+    """Good or warned: may apply and take shifts. Restricted and banned accounts may not; given `now`, a
+    restriction whose end has passed counts as good (the job that writes the end down may not have run yet)."""
+    standing = user.standing if now is None else effective_standing(user.standing, user.standing_until, now)[0]
+    return standing in (Standing.GOOD, Standing.WARNED)
 
 
 async def count_users(session: AsyncSession) -> dict[str, dict[str, int]]:

@@ -90,7 +90,7 @@ def test_seller_registers_and_signs_in_in_english(page: Page, server: str, scree
     expect(page.locator(".facts")).to_contain_text("Seller")
     expect(page.get_by_role("heading", name="My shops")).to_be_visible()
     shop = page.locator("article.shop")
-    expect(shop.get_by_role("heading")).to_contain_text("Lily's Tea House")
+    expect(shop.get_by_role("heading", level=3)).to_contain_text("Lily's Tea House")
     expect(shop.locator(".badge")).to_have_text("Owner")
     expect(page.get_by_role("button", name="Add sub-account")).to_be_visible()
 

@@ -7,7 +7,6 @@ Every helper goes through the HTTP API, so the tests exercise what a browser or 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -25,9 +24,8 @@ from stdnum.cn import ric
 from gigplatform.accounts import service as accounts
 from gigplatform.clock import FakeClock
 from gigplatform.config import Settings
-from gigplatform.db import make_engine, make_sessionmaker
 from gigplatform.security import SecurityKit
-from tests.conftest import PASSWORD, assert_problem, bearer, make_settings, register, sign_in
+from tests.conftest import PASSWORD, assert_problem, bearer, make_settings, register, scheduler_state, sign_in
 
 Client = AsyncTestClient[Litestar]
 Headers = dict[str, str]
@@ -73,19 +71,6 @@ async def make_admin(client: Client, session: AsyncSession, kit: SecurityKit, lo
     await accounts.create_admin(session, kit, login=login, password=PASSWORD, display_name="招募管理员")
     await session.commit()
     return bearer(await sign_in(client, login))
-
-
-@contextlib.asynccontextmanager
-async def scheduler_state(app: Litestar, settings: Settings) -> AsyncIterator[Any]:
-    """The app's state as a scheduler in this event loop sees it: its own engine (pools are bound to one loop),
-    so it also stands for a second app instance sharing the database."""
-    engine = make_engine(settings.database_url)
-    state = type(app.state)(dict(app.state))
-    state.sessionmaker = make_sessionmaker(engine)
-    try:
-        yield state
-    finally:
-        await engine.dispose()
 
 
 @pytest.fixture

@@ -12,17 +12,20 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 from stdnum.cn import ric
 
 from gigplatform.accounts import service as accounts
 from gigplatform.security import Principal
+from recruitment import review_list
 from recruitment import service as recruitment
 from recruitment.models import ApplicationStatus, RoundStatus, Track
 from recruitment.service import REASONS, because, said
 from tests.conftest import PASSWORD, register
 from tests.web.test_pages import submit
 from web import i18n, recruitment_words
+from web.admin import review as review_pages
 
 ADMIN = "admin@example.com"
 WORKER = "13912345678"
@@ -386,7 +389,8 @@ async def test_typing_test_and_training_reader_lead_to_the_exam_step(client, ses
     assert application.status == ApplicationStatus.EXAM
 
 
-async def test_review_filters_bulk_actions_and_csv_export(client, session, kit, clock) -> None:
+async def test_review_filters_bulk_actions_and_csv_export(client, session, kit, clock, monkeypatch) -> None:
+    monkeypatch.setattr(review_pages, "REVIEW_PAGE_SIZE", 2)  # three applications make two pages
     admin = await make_admin(session, kit)
     round_, _modules = await open_round_with_modules(session, kit, admin, clock, modules=0, student_preferred=True)
     numbers = {}
@@ -412,18 +416,38 @@ async def test_review_filters_bulk_actions_and_csv_export(client, session, kit, 
     review = await client.get(f"/admin/rounds/{round_.id}/applications")
     assert review.status_code == 200
     assert review.text.index("王芳") < review.text.index("张伟")  # students first where the round prefers them
-    for name, number in numbers.items():
-        assert name in review.text and number not in review.text and number[:4] + "**********" in review.text
+    assert "刘洋" not in review.text  # the first page of two
+    for number in numbers.values():
+        assert number not in review.text
+    assert "**********" not in review.text  # the list reads no ID number; the application's own page shows it
+    # pages follow each other by cursor: next, then previous back to the first
+    assert 'rel="prev"' not in review.text
+    later = await client.get(f"/admin/rounds/{round_.id}/applications?" + _link(review.text, "next"))
+    assert later.status_code == 200 and "刘洋" in later.text and "王芳" not in later.text
+    assert 'rel="next"' not in later.text and "3 份报名" in later.text.replace("\n", "")
+    again = await client.get(f"/admin/rounds/{round_.id}/applications?" + _link(later.text, "prev"))
+    assert "王芳" in again.text and "刘洋" not in again.text and 'rel="prev"' not in again.text
     students = await client.get(f"/admin/rounds/{round_.id}/applications?student=yes")
     assert "王芳" in students.text and "张伟" not in students.text
+    # counts stop past a limit (issue 16: a count of the whole round cost more than the page)
+    monkeypatch.setattr(recruitment, "COUNT_MAX", 1)
+    monkeypatch.setattr(review_list, "COUNT_MAX", 1)
+    capped = await client.get(f"/admin/rounds/{round_.id}/applications?student=no")
+    assert "1+ 份报名" in capped.text and "全部 <b>1+</b>" in capped.text
+    monkeypatch.setattr(recruitment, "COUNT_MAX", 1000)
+    monkeypatch.setattr(review_list, "COUNT_MAX", 1000)
     by_track = await client.get(f"/admin/rounds/{round_.id}/applications?track=after_sales")
     assert "王芳" in by_track.text and "刘洋" not in by_track.text
+    # a track filter is paged without a total (it would read the whole round); the bulk confirmation's own
+    # "{count} 份报名" is a placeholder, not a total
+    assert not re.search(r"\d\+? 份报名", by_track.text)
     bad_filter = await client.get(f"/admin/rounds/{round_.id}/applications?sort=shoe_size")
     assert bad_filter.status_code == 422 and "未知的排序方式" in bad_filter.text
-    for far in ("99999999999999999999", "9223372036854775808", "50001"):  # clamped to the last possible page
-        beyond = await client.get(f"/admin/rounds/{round_.id}/applications?page_number={far}")
-        assert beyond.status_code == 200 and "王芳" not in beyond.text, far
+    stale = await client.get(f"/admin/rounds/{round_.id}/applications?cursor=WyJhZ2UiXQ")
+    assert stale.status_code == 422 and "此翻页链接已失效，请从第一页重新开始。" in stale.text
 
+    monkeypatch.setattr(review_pages, "REVIEW_PAGE_SIZE", 20)
+    review = await client.get(f"/admin/rounds/{round_.id}/applications")
     ids = re.findall(r'name="ids" value="([0-9a-f-]{36})"', review.text)
     assert len(ids) == 3
     path = f"/admin/rounds/{round_.id}/applications"
@@ -438,18 +462,39 @@ async def test_review_filters_bulk_actions_and_csv_export(client, session, kit, 
 
     export = await client.get(f"/admin/rounds/{round_.id}/applications.csv?status=rejected")
     assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
-    assert "attachment" in export.headers["content-disposition"]
+    assert export.content.startswith(b"\xef\xbb\xbf")
+    # a readable name: 报名审核-<round>-<Beijing day>.csv, and an ASCII one for clients that read only that
+    assert export.headers["content-disposition"] == (
+        'attachment; filename="applications-20260302.csv"; '
+        "filename*=UTF-8''" + quote("报名审核-2026年春季云客服招募-20260302.csv")
+    )
     rows = list(csv.reader(io.StringIO(export.text.lstrip("\ufeff"))))
-    assert rows[0][:3] == ["id", "legal_name", "id_number_masked"] and len(rows) == 2
-    assert rows[1][1] == "王芳" and rows[1][2] == numbers["王芳"][:4] + "*" * 10 + numbers["王芳"][-4:]
+    assert rows[0] == ["报名编号", "真实姓名", "年龄", "手机号", "学生", "业务方向", "状态", "状态原因", "报名时间"]
+    assert len(rows) == 2
+    assert rows[1][1:] == ["王芳", "36", "13900000001", "是", "售后", "已驳回", "资料不完整", "2026-03-02 09:00"]
     everything = await client.get(f"/admin/rounds/{round_.id}/applications.csv")
     for number in numbers.values():
         assert number not in everything.text
+    assert "**********" not in everything.text
     assert len(list(csv.reader(io.StringIO(everything.text)))) == 4
+    await client.get("/lang/en")
+    english = await client.get(f"/admin/rounds/{round_.id}/applications.csv?status=rejected")
+    assert quote("Application review-2026年春季云客服招募-20260302.csv") in english.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(english.text.lstrip("\ufeff"))))
+    assert rows[0][:2] == ["Application ID", "Legal name"] and rows[0][-2:] == ["Status reason", "Applied at"]
+    assert rows[1][4:] == ["Yes", "After-sales", "Rejected", "资料不完整", "2026-03-02 09:00"]
+    await client.get("/lang/zh")
 
     # the admin can open an application from the review and read its timeline
     detail = await client.get(f"/applications/{ids[0]}")
     assert detail.status_code == 200 and "资料不完整" in detail.text and "管理员" in detail.text
+
+
+def _link(page: str, rel: str) -> str:
+    """The query string of the pager's next or previous link."""
+    found = re.search(rf'<a rel="{rel}" href="\?([^"]+)"', page)
+    assert found, rel
+    return found.group(1).replace("&amp;", "&")
 
 
 async def test_english_pages_name_statuses_and_tracks(client, session, kit, clock) -> None:
@@ -471,17 +516,7 @@ async def test_english_pages_name_statuses_and_tracks(client, session, kit, cloc
 
 def test_every_recruitment_word_has_chinese() -> None:
     zh = i18n.catalog("zh")
-    tables = [
-        recruitment_words.ROUND_MESSAGES,
-        recruitment_words.APPLY_MESSAGES,
-        recruitment_words.TYPING_MESSAGES,
-        recruitment_words.WITHDRAW_MESSAGES,
-        recruitment_words.BULK_MESSAGES,
-        recruitment_words.FILTER_MESSAGES,
-        recruitment_words.BULK_RULES,
-        recruitment_words.NOTICES,
-        recruitment_words.SORT_LABELS,
-    ]
+    tables = [recruitment_words.NOTICES, recruitment_words.SORT_LABELS]
     for table in tables:
         for message in table.values():
             assert HAN.search(zh.gettext(message)), f"not translated: {message!r}"
@@ -587,3 +622,72 @@ async def test_the_module_editor_reads_its_form_into_the_api_struct_and_untickin
     assert (await submit(client, f"/admin/training/{module_id}", unticked)).status_code in (302, 303)
     session.expire_all()
     assert not (await recruitment.access_module(session, module_id, active_only=False)).active
+
+
+async def test_the_round_editor_shows_every_field_error_in_one_submit(client, session, kit, clock) -> None:
+    """Issue 16: the new-round form took one submit per error. Fields that do not read (a word for a number, a
+    date that is not one) and the round's own rules (an empty title, no track, a minimum age out of range, closing
+    before opening) are all shown beside their fields at once, in the rule's own words."""
+    admin = await make_admin(session, kit)
+    await sign_in_page(client, ADMIN)
+    bad = {
+        "title": "  ",
+        "opens_at": "明天",
+        "closes_at": "2026-03-01T08:00",
+        "quota": "三十",
+        "min_age": "12",
+        "typing_attempts": "3",
+    }
+    shown = await submit(client, "/admin/rounds/new", bad, form_page="/admin/rounds/new")
+    assert shown.status_code == 422
+    for field in ("title", "tracks", "opens_at", "quota", "min_age"):
+        assert f'id="e-{field}"' in shown.text, field
+    assert (
+        "此项必填。" in shown.text and "请输入整数" in shown.text
+    )  # a blank title is a left-out one (limits.field_error)
+    assert 'value="明天"' in shown.text and 'value="三十"' in shown.text  # shown again as typed
+
+    # an open round: a cleared title and a bad quota together; the untouchable inputs stay out of it
+    round_, _modules = await open_round_with_modules(session, kit, admin, clock, modules=0)
+    await session.refresh(round_)
+    round_id, title = round_.id, round_.title
+    editor = f"/admin/rounds/{round_id}"
+    both = await submit(client, editor, {"title": "", "quota": "many"}, form_page=editor)
+    assert both.status_code == 422 and 'id="e-title"' in both.text and 'id="e-quota"' in both.text
+    session.expire_all()
+    assert (await recruitment.round_by_id(session, round_id)).title == title
+
+
+async def test_bulk_reject_keeps_the_ticks_without_a_reason_and_nothing_moved_is_no_success(
+    client, session, kit, clock
+) -> None:
+    """Issue 16: a bulk reject refused for its missing reason cleared the ticked boxes, and "advanced: 0" showed in
+    a green success box. The refused form comes back with the same boxes ticked (and only those); a result that
+    moved nothing is a warning notice."""
+    admin = await make_admin(session, kit)
+    round_, _modules = await open_round_with_modules(session, kit, admin, clock, modules=0)
+    for n, login in enumerate(("13900000011", "13900000012", "13900000013")):
+        await register(client, login)
+        await sign_in_page(client, login)
+        applied = await apply_through_page(client, round_.id, id_number(f"199{n}0101", serial=f"01{n}"), phone=login)
+        assert applied.status_code in (302, 303), applied.text
+        await submit(client, "/logout", {}, form_page="/")
+    await sign_in_page(client, ADMIN)
+    path = f"/admin/rounds/{round_.id}/applications"
+    ids = re.findall(r'name="ids" value="([0-9a-f-]{36})"', (await client.get(path)).text)
+    assert len(ids) == 3
+
+    def ticked(html: str) -> set[str]:
+        return set(re.findall(r'name="ids" value="([0-9a-f-]{36})" checked', html))
+
+    no_reason = await submit(client, path, {"ids": ids[:2], "action": "reject", "reason": ""}, form_page=path)
+    assert no_reason.status_code == 422 and 'id="e-reason"' in no_reason.text
+    assert ticked(no_reason.text) == set(ids[:2])
+    assert ticked((await client.get(path)).text) == set()  # a fresh page ticks nothing
+
+    rejected = await submit(client, path, {"ids": ids[:1], "action": "reject", "reason": "资料不完整"}, form_page=path)
+    assert rejected.status_code == 200 and re.search(r'class="notice" role="status"', rejected.text)
+    again = await submit(client, path, {"ids": ids[:1], "action": "advance", "reason": ""}, form_page=path)
+    assert again.status_code == 200 and "已推进：0。" in again.text
+    assert re.search(r'class="notice warning" role="status"', again.text)
+    assert 'data-confirm-count="ids"' in again.text  # the reject button asks first, naming how many are ticked

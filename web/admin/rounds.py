@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+import msgspec
 from litestar import Request, Response, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.params import FromPath, FromQuery
@@ -20,9 +22,8 @@ from litestar.response import Redirect, Template
 from gigplatform.db import DbSession
 from gigplatform.security import CurrentPrincipal, Kit
 from recruitment import service as recruitment
-from web.forms import form_page
-from web.i18n import _
-from web.recruitment_words import NOTICES, ROUND_MESSAGES, TRACKS
+from web.forms import form_page, read_form
+from web.recruitment_words import NOTICES, TRACKS
 from web.rendering import beijing_input, general_errors, notice, page, parse_beijing, safe_next
 
 Round = recruitment.Round
@@ -98,53 +99,58 @@ def _round_values(round_: Round | None, module_ids: list[uuid.UUID]) -> dict[str
     }
 
 
-def _read_round_form(
-    form: FormMultiDict, editable: frozenset[str]
-) -> tuple[recruitment.RoundInput, dict[str, Any], dict[str, str]]:
-    """(the service's input, the values to show again, the fields that are not even numbers or dates)."""
+def _chosen_modules(form: FormMultiDict) -> list[str]:
+    """The ticked modules in the order the admin numbered them (unnumbered ones last, as ticked)."""
+    chosen: list[tuple[float, int, str]] = []
+    for index, raw_id in enumerate(form.getall("modules", [])):
+        try:
+            order = float(form.get(f"order-{raw_id}") or math.inf)
+        except ValueError:
+            order = math.inf
+        chosen.append((order, index, raw_id))
+    return [raw_id for _o, _i, raw_id in sorted(chosen)]
+
+
+def _shown_values(form: FormMultiDict, editable: frozenset[str]) -> dict[str, Any]:
+    """What the editor shows again after a refusal: the editable inputs as typed."""
     values: dict[str, Any] = {}
-    given: dict[str, Any] = {}
-    problems: dict[str, str] = {}
     for name in ("title", "description"):
         if name in editable:
             values[name] = form.get(name, "")
-            given[name] = values[name]
     if "tracks" in editable:
         values["tracks"] = [t for t in form.getall("tracks", []) if t]
-        given["tracks"] = values["tracks"]
-    for name in ("opens_at", "closes_at"):
+    for name in ("opens_at", "closes_at", *ROUND_NUMBERS):
         if name in editable:
-            values[name] = raw = (form.get(name) or "").strip()
-            if raw:
-                parsed = parse_beijing(raw)
-                if parsed is None:
-                    problems[name] = _(ROUND_MESSAGES[("*", "datetime")])
-                given[name] = parsed
-    for name in ROUND_NUMBERS:
-        if name in editable:
-            values[name] = raw = (form.get(name) or "").strip()
-            if raw:
-                try:
-                    given[name] = int(raw)
-                except ValueError:
-                    problems[name] = _(ROUND_MESSAGES[("*", "integer")])
+            values[name] = (form.get(name) or "").strip()
     if "student_preferred" in editable:
-        values["student_preferred"] = given["student_preferred"] = form.get("student_preferred") == "1"
+        values["student_preferred"] = form.get("student_preferred") == "1"
     if "training_module_ids" in editable:
-        chosen: list[tuple[float, int, str]] = []
-        for index, raw_id in enumerate(form.getall("modules", [])):
-            try:
-                order = float(form.get(f"order-{raw_id}") or math.inf)
-            except ValueError:
-                order = math.inf
-            chosen.append((order, index, raw_id))
-        ordered = [raw_id for _o, _i, raw_id in sorted(chosen)]
-        values["modules"] = ordered
-        try:
-            given["training_module_ids"] = [uuid.UUID(m) for m in ordered]
-        except ValueError:
-            problems["training_module_ids"] = _(ROUND_MESSAGES[("training_module_ids", "exists")])
-    return recruitment.RoundInput(**given), values, problems
+        values["modules"] = _chosen_modules(form)
+    return values
+
+
+def _read_round_form(form: FormMultiDict, editable: frozenset[str], new: bool, now: datetime) -> recruitment.RoundInput:
+    """The editor's form as the verb's input, through the API's `RoundIn` (a new round) or `RoundPatch` (only the
+    inputs the round still lets change), so its limits are written once and every field's error shows at once.
+
+    The page's own part: Beijing date-times become instants, the modules come in their numbered order, the
+    preference box is given explicitly (unticked means "not preferred", not "unchanged"), and an emptied title
+    is given as typed, so the service refuses it rather than keeping the old one."""
+    raw: dict[str, Any] = {name: form.get(name, "") for name in ("title", "description", *ROUND_NUMBERS)}
+    raw["tracks"] = [t for t in form.getall("tracks", []) if t]
+    for name in ("opens_at", "closes_at"):
+        typed = (form.get(name) or "").strip()
+        raw[name] = parse_beijing(typed) or typed  # what is not a date and time stays text, and is refused
+    raw["training_module_ids"] = _chosen_modules(form)
+    fixed: dict[str, Any] = {}
+    if "student_preferred" in editable:
+        fixed["student_preferred"] = form.get("student_preferred") == "1"
+    if "title" in editable and not raw["title"].strip():
+        fixed["title"] = raw["title"]
+    struct = recruitment.RoundIn if new else recruitment.RoundPatch
+    posted = read_form(raw, struct, only=editable, also=lambda read: recruitment.check_round(read, now), **fixed)
+    fields = msgspec.structs.asdict(posted)
+    return recruitment.RoundInput(**{k: v for k, v in fields.items() if k in editable})
 
 
 @dataclass(frozen=True)
@@ -197,15 +203,18 @@ async def admin_round_new(request: Request[Any, Any, Any], db_session: DbSession
 async def admin_round_create(
     request: Request[Any, Any, Any], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
 ) -> Response[Any]:
-    data, values, problems = _read_round_form(await request.form(), _editable(None))
-    if problems:
-        return await _round_editor(request, db_session, None, values, problems, 422)
+    form = await request.form()
+    values = _shown_values(form, _editable(None))
+
+    async def create() -> Round:
+        data = _read_round_form(form, _editable(None), new=True, now=kit.clock.now())
+        return await recruitment.create_round(db_session, kit.clock, principal, data)
+
     return await form_page(
         db_session,
-        lambda: recruitment.create_round(db_session, kit.clock, principal, data),
+        create,
         done=lambda round_: Redirect(path=f"/admin/rounds/{round_.id}?notice_code=round_created"),
         again=lambda errors, status: _round_editor(request, db_session, None, values, errors, status),
-        messages=ROUND_MESSAGES,
     )
 
 
@@ -236,10 +245,14 @@ async def admin_round_update(
 ) -> Response[Any]:
     round_ = await recruitment.access_round(db_session, principal, round_id)
     shown = _round_values(round_, await _module_ids(db_session, round_id))
-    data, values, problems = _read_round_form(await request.form(), _editable(round_))
-    shown.update(values)
-    if problems:
-        return await _round_editor(request, db_session, round_, shown, problems, 422)
+    form = await request.form()
+    editable = _editable(round_)
+    shown.update(_shown_values(form, editable))
+
+    async def update() -> Round:
+        return await recruitment.update_round(
+            db_session, kit.clock, round_id, _read_round_form(form, editable, new=False, now=kit.clock.now())
+        )
 
     async def again(errors: dict[str, str], status: int) -> Template:
         fresh = await recruitment.access_round(db_session, principal, round_id)  # the refusal expired what was read
@@ -247,10 +260,9 @@ async def admin_round_update(
 
     return await form_page(
         db_session,
-        lambda: recruitment.update_round(db_session, kit.clock, round_id, data),
+        update,
         done=lambda _round: Redirect(path=f"/admin/rounds/{round_id}?notice_code=round_saved"),
         again=again,
-        messages=ROUND_MESSAGES,
     )
 
 
@@ -267,7 +279,6 @@ async def _switch_round(
         lambda: switch(db_session, kit.clock, round_id),
         done=lambda _round: Redirect(path=f"{target}{separator}notice_code={code}"),
         again=lambda errors, status: _rounds_list(request, db_session, errors=list(errors.values()), status=status),
-        messages=ROUND_MESSAGES,
     )
 
 

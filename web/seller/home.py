@@ -1,4 +1,5 @@
-"""The seller's home: their shops, and for the shops they own the sub-accounts with the form to add one."""
+"""The seller's home: their shops; renaming a shop for those who may configure it; for the shops they own, the
+sub-accounts (change a permission, remove one) and the form to add one."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from gigplatform.accounts import service as accounts
 from gigplatform.security import Principal
 from web.rendering import page
 
+CONFIGURES = accounts.PERMISSION_GRANTS[accounts.ShopPermission.CONFIGURATION]
+
 
 async def render_home(
     request: Request[Any, Any, Any],
@@ -19,8 +22,12 @@ async def render_home(
     principal: Principal,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    *,
+    failed: str = "",
+    values: dict[str, str] | None = None,
 ) -> Template:
-    """Also the shop forms shown again, with `errors` by field."""
+    """Also a shop form shown again: `failed` names the one form that was refused (`new-shop`, `rename-<shop>`,
+    `add-<shop>`, `member-<member>`), and only that form shows `errors` (by field) and the `values` typed into it."""
     user = await accounts.get_user(db_session, principal.user_id)
     shops = await accounts.list_shops(db_session, principal)
     members = {
@@ -34,8 +41,11 @@ async def render_home(
         request,
         status,
         user=user,
+        failed=failed,
         errors=errors or {},
+        values=values or {},
         shops=shops,
         members=members,
         permissions=permissions,
+        configures=CONFIGURES,
     )

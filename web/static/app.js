@@ -6,7 +6,8 @@
  * - the ID number check ([data-id-check]): 18 characters, GB 11643 check digit, birth date and age, as one types.
  * - the exam ([data-exam]): each answer is saved as it is clicked; the reply's seconds left re-synchronise the
  *   countdown; when the server says time is up, the page reloads to show the result.
- * - [data-confirm] buttons ask first; [data-select-all] ticks every box of a table.
+ * - [data-confirm] buttons ask first (with [data-confirm-count="name"], naming how many boxes of that name are
+ *   ticked, and asking nothing when none is: the server then says to tick one); [data-select-all] ticks every box.
  * Every text comes from the page's data-msg-* attributes, already in the visitor's language.
  */
 (function () {
@@ -202,7 +203,16 @@
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-confirm]") : null;
-    if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+    if (!button) return;
+    var message = button.dataset.confirm;
+    if (button.dataset.confirmCount && button.form) {
+      var ticked = button.form.querySelectorAll(
+        'input[type="checkbox"][name="' + button.dataset.confirmCount + '"]:checked'
+      ).length;
+      if (!ticked) return;
+      message = fill(message, { count: ticked });
+    }
+    if (!window.confirm(message)) event.preventDefault();
   });
 
   document.querySelectorAll("input[data-select-all]").forEach(function (all) {

@@ -19,17 +19,44 @@ from exams import service as exams
 from gigplatform.accounts import service as accounts
 from gigplatform.clock import business_today
 from gigplatform.db import DbSession, unit_of_work
-from gigplatform.security import CurrentPrincipal, Kit, Principal
+from gigplatform.security import CurrentPrincipal, Kit
 from recruitment import service as recruitment
 from web.audience import page_router
-from web.forms import CHECKED, form_page, read_form
-from web.i18n import _
-from web.recruitment_words import APPLY_MESSAGES, NOTICES, WITHDRAW_MESSAGES, reason_text
+from web.forms import CHECKED, CurrentVisit, Visit, read_form
+from web.i18n import N_, _
+from web.recruitment_words import NOTICES, reason_text
 from web.rendering import general_errors, notice, page
 
 S = recruitment.ApplicationStatus
+# The stepper's steps, each with the statuses that stand on it (a waitlisted applicant passed and waits for a place).
+STEPS: tuple[tuple[str, frozenset[recruitment.ApplicationStatus]], ...] = (
+    (N_("Real-name check"), frozenset({S.SUBMITTED, S.IDENTITY_PENDING})),
+    (N_("Typing test"), frozenset({S.TYPING})),
+    (N_("Training"), frozenset({S.TRAINING})),
+    (N_("Exam"), frozenset({S.EXAM})),
+    (N_("Certified"), frozenset({S.WAITLISTED, S.CERTIFIED})),
+)
+STOPPED = frozenset({S.SCREENING_FAILED, S.REJECTED, S.WITHDRAWN})
+STUDENT_REQUIRED = N_("Tell us whether you are a student.")  # the form's yes/no choice; the API takes a boolean
 EXAM_VISIBLE = {"exam", "certified", "waitlisted", "rejected"}  # statuses whose page shows the exam section
 APPLY_FIELDS = ("legal_name", "id_number", "phone", "is_student", "tracks", "consent")
+
+
+def stepper(
+    status: recruitment.ApplicationStatus, reached: list[recruitment.ApplicationStatus]
+) -> list[tuple[str, str]]:
+    """(step label, state) for the application's progress: the steps before where it stands are "done"; the step
+    it stands on is "current", or "stopped" when it was rejected, withdrawn or failed the real-name check there
+    (the step it was on, read from `reached`, the timeline's statuses in order); later steps are "todo". A
+    certified application has every step done."""
+    if status == S.CERTIFIED:
+        return [(label, "done") for label, _statuses in STEPS]
+    standing = status
+    if status in STOPPED:
+        standing = next((s for s in reversed(reached) if s not in STOPPED), S.SUBMITTED)
+    at = next(n for n, (_label, statuses) in enumerate(STEPS) if standing in statuses)
+    here = "stopped" if status in STOPPED else "current"
+    return [(label, "done" if n < at else here if n == at else "todo") for n, (label, _statuses) in enumerate(STEPS)]
 
 
 @get("/rounds", operation_id="page_rounds")
@@ -52,21 +79,20 @@ def _masked_typed(raw: str) -> str:
 
 
 async def _apply_form(
-    request: Request[Any, Any, Any],
-    db_session: DbSession,
-    kit: Kit,
+    visit: Visit,
     round_: recruitment.Round,
     values: dict[str, Any],
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Template:
     errors = dict(errors or {})
-    taking = any(r.id == round_.id for r in await recruitment.list_open_rounds(db_session, kit.clock))
+    kit = visit.kit
+    taking = any(r.id == round_.id for r in await recruitment.list_open_rounds(visit.db_session, kit.clock))
     if not taking:
         errors.pop("round_id", None)  # the page says so in its own words
     return page(
         "worker/apply.html",
-        request,
+        visit.request,
         status,
         round=round_,
         values=values,
@@ -78,32 +104,22 @@ async def _apply_form(
 
 
 @get("/rounds/{round_id:uuid}/apply", operation_id="page_apply")
-async def apply_form(
-    request: Request[Any, Any, Any],
-    round_id: FromPath[uuid.UUID],
-    db_session: DbSession,
-    kit: Kit,
-    principal: CurrentPrincipal,
-) -> Response[Any]:
+async def apply_form(round_id: FromPath[uuid.UUID], visit: CurrentVisit) -> Response[Any]:
+    db_session, principal = visit.db_session, visit.principal
     round_ = await recruitment.access_round(db_session, principal, round_id)
     for application, applied_round in await recruitment.my_applications(db_session, principal):
         if applied_round.id == round_.id:
             return Redirect(path=f"/applications/{application.id}")
     user = await accounts.get_user(db_session, principal.user_id)
     values = {"legal_name": "", "id_number": "", "phone": accounts.normalize_phone(user.login) or "", "tracks": []}
-    return await _apply_form(request, db_session, kit, round_, values)
+    return await _apply_form(visit, round_, values)
 
 
 @post("/rounds/{round_id:uuid}/apply", operation_id="page_apply_submit")
-async def apply_submit(
-    request: Request[Any, Any, Any],
-    round_id: FromPath[uuid.UUID],
-    db_session: DbSession,
-    kit: Kit,
-    principal: CurrentPrincipal,
-) -> Response[Any]:
+async def apply_submit(round_id: FromPath[uuid.UUID], visit: CurrentVisit) -> Response[Any]:
+    db_session, kit, principal = visit.db_session, visit.kit, visit.principal
     round_ = await recruitment.access_round(db_session, principal, round_id)
-    form = await request.form()
+    form = await visit.request.form()
     # What the form shows again after a refusal: the ID number only masked (the applicant retypes it).
     values: dict[str, Any] = {
         "legal_name": form.get("legal_name", ""),
@@ -114,9 +130,9 @@ async def apply_submit(
         "consent": form.get("consent", "") in CHECKED,
     }
     if values["is_student"] not in ("yes", "no"):  # a yes/no choice, not a checkbox: `read_form` cannot tell
-        problems = {"is_student": _(APPLY_MESSAGES[("is_student", "required")])}
-        return await _apply_form(request, db_session, kit, round_, values, problems, 422)
-    state = request.app.state
+        problems = {"is_student": _(STUDENT_REQUIRED)}
+        return await _apply_form(visit, round_, values, problems, 422)
+    state = visit.request.app.state
 
     async def apply() -> recruitment.Application:
         """Two units of work with the identity provider asked in between, outside any transaction."""
@@ -131,28 +147,26 @@ async def apply_submit(
 
     async def again(errors: dict[str, str], status: int) -> Template:
         fresh = await recruitment.access_round(db_session, principal, round_id)
-        return await _apply_form(request, db_session, kit, fresh, values, errors, status)
+        return await _apply_form(visit, fresh, values, errors, status)
 
-    return await form_page(
-        db_session,
+    return await visit.act(
         apply,
         done=lambda application: Redirect(path=f"/applications/{application.id}?notice_code=applied"),
         again=again,
-        messages=APPLY_MESSAGES,
     )
 
 
 async def application_page(
-    request: Request[Any, Any, Any],
-    db_session: DbSession,
-    kit: Kit,
-    principal: Principal,
+    visit: Visit,
     application_id: uuid.UUID,
     *,
     notice_text: str | None = None,
     errors: dict[str, str] | None = None,
     status: int = 200,
 ) -> Template:
+    """An application as its applicant or an admin reads it; `errors` are a refused action's (withdrawing,
+    starting the exam), shown beside that action."""
+    db_session, kit, principal = visit.db_session, visit.kit, visit.principal
     application = await recruitment.access_application(db_session, principal, application_id)
     round_ = await recruitment.round_by_id(db_session, application.round_id)
     own = application.user_id == principal.user_id
@@ -167,12 +181,13 @@ async def application_page(
     events = await recruitment.timeline(db_session, application.id)
     return page(
         "worker/application.html",
-        request,
+        visit.request,
         status,
         application=application,
         id_number_masked=recruitment.shown_id_number(kit.cipher, application),
         round=round_,
         events=events,
+        steps=stepper(application.status, [e.to_status for e in events]),
         own=own,
         attempts_left=recruitment.typing_attempts_left(application, round_),
         training=training,
@@ -189,43 +204,29 @@ async def application_page(
 
 @get("/applications/{application_id:uuid}", operation_id="page_application")
 async def application_detail(
-    request: Request[Any, Any, Any],
-    application_id: FromPath[uuid.UUID],
-    db_session: DbSession,
-    kit: Kit,
-    principal: CurrentPrincipal,
-    notice_code: FromQuery[str | None] = None,
+    application_id: FromPath[uuid.UUID], visit: CurrentVisit, notice_code: FromQuery[str | None] = None
 ) -> Template:
-    shown = notice(notice_code, NOTICES)
     # The one write a read may do, before anything is read: an exam whose time ran out is handed in (and graded,
     # which may certify or reject the application), so the page shows where the application really stands.
-    application = await recruitment.access_application(db_session, principal, application_id)
-    await exams.settle_overdue_attempts(db_session, kit.clock, application.user_id)
-    return await application_page(request, db_session, kit, principal, application_id, notice_text=shown)
+    application = await recruitment.access_application(visit.db_session, visit.principal, application_id)
+    await exams.settle_overdue_attempts(visit.db_session, visit.kit.clock, application.user_id)
+    return await application_page(visit, application_id, notice_text=notice(notice_code, NOTICES))
 
 
 @post("/applications/{application_id:uuid}/withdraw", operation_id="page_withdraw")
-async def application_withdraw(
-    request: Request[Any, Any, Any],
-    application_id: FromPath[uuid.UUID],
-    db_session: DbSession,
-    kit: Kit,
-    principal: CurrentPrincipal,
-) -> Response[Any]:
-    form = await request.form()
+async def application_withdraw(application_id: FromPath[uuid.UUID], visit: CurrentVisit) -> Response[Any]:
+    form = await visit.request.form()
 
     async def withdraw() -> recruitment.Application:
         data = read_form(form, recruitment.WithdrawIn)
-        return await recruitment.withdraw_application(db_session, kit.clock, principal, application_id, data.reason)
+        return await recruitment.withdraw_application(
+            visit.db_session, visit.kit.clock, visit.principal, application_id, data.reason
+        )
 
-    return await form_page(
-        db_session,
+    return await visit.act(
         withdraw,
         done=lambda _application: Redirect(path=f"/applications/{application_id}?notice_code=withdrawn"),
-        again=lambda errors, status: application_page(
-            request, db_session, kit, principal, application_id, errors=errors, status=status
-        ),
-        messages=WITHDRAW_MESSAGES,
+        again=lambda errors, status: application_page(visit, application_id, errors=errors, status=status),
     )
 
 

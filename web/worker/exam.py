@@ -16,40 +16,34 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from exams import service as exams
-from gigplatform.clock import Clock
 from gigplatform.db import DbSession, discard
 from gigplatform.errors import DomainError
-from gigplatform.security import CurrentPrincipal, Kit, Principal
+from gigplatform.security import CurrentPrincipal, Kit
 from web.exam_labels import CATEGORY_LABELS, TYPE_LABELS
-from web.forms import form_page
+from web.forms import CurrentVisit, Visit
 from web.i18n import _
-from web.rendering import form_errors, page
+from web.rendering import form_errors
 from web.worker.applications import application_page
 
 FINISHED = ("passed", "submitted")  # the rules that say the attempt is over: the page reloads to its result
 
 
 @post("/applications/{application_id:uuid}/exam", operation_id="page_exam_start")
-async def exam_start(
-    request: Request[Any, Any, Any],
-    application_id: FromPath[uuid.UUID],
-    db_session: DbSession,
-    kit: Kit,
-    principal: CurrentPrincipal,
-) -> Response[Any]:
-    form = await request.form()
+async def exam_start(application_id: FromPath[uuid.UUID], visit: CurrentVisit) -> Response[Any]:
+    form = await visit.request.form()
+    db_session, principal = visit.db_session, visit.principal
 
     async def start() -> exams.AttemptView:
-        return await exams.start_attempt(db_session, kit.clock, principal, application_id, form.get("track") or None)
+        track = form.get("track") or None
+        return await exams.start_attempt(db_session, visit.kit.clock, principal, application_id, track)
 
     async def again(errors: dict[str, str], status: int) -> Response[Any]:
         running = await exams.running_attempt(db_session, principal.user_id) if "attempt" in errors else None
         if running is not None:  # an exam already runs: that is where the candidate belongs
             return Redirect(path=f"/exam-attempts/{running.id}")
-        return await application_page(request, db_session, kit, principal, application_id, errors=errors, status=status)
+        return await application_page(visit, application_id, errors=errors, status=status)
 
-    return await form_page(
-        db_session,
+    return await visit.act(
         start,
         done=lambda view: Redirect(path=f"/exam-attempts/{view.attempt.id}"),
         again=again,
@@ -57,47 +51,38 @@ async def exam_start(
 
 
 async def _attempt_page(
-    request: Request[Any, Any, Any],
-    db_session: DbSession,
-    clock: Clock,
-    principal: Principal,
-    attempt_id: uuid.UUID,
-    errors: dict[str, str] | None = None,
-    status: int = 200,
+    visit: Visit, attempt_id: uuid.UUID, errors: dict[str, str] | None = None, status: int = 200
 ) -> Template:
     """The running exam or its result, as read now."""
-    view = await exams.attempt_view(db_session, clock, await exams.access_attempt(db_session, principal, attempt_id))
+    clock = visit.kit.clock
+    attempt = await exams.access_attempt(visit.db_session, visit.principal, attempt_id)
+    view = await exams.attempt_view(visit.db_session, clock, attempt)
     attempt = view.attempt
     seconds_left = max(0, math.floor((attempt.deadline - clock.now()).total_seconds()))
-    return page(
+    return visit.show(
         "worker/exam.html" if attempt.status == exams.AttemptStatus.ACTIVE else "worker/exam_result.html",
-        request,
         status,
+        errors,
         view=view,
         attempt=attempt,
-        own=attempt.user_id == principal.user_id,
+        own=attempt.user_id == visit.principal.user_id,
         seconds_left=seconds_left,
+        answered=sum(1 for q in view.questions if q.item.choice_ids),
         score=exams.format_score(attempt.score_bp),
         categories=CATEGORY_LABELS,
         types=TYPE_LABELS,
-        general_errors=list((errors or {}).values()),
     )
 
 
 @get("/exam-attempts/{attempt_id:uuid}", operation_id="page_exam_attempt")
 async def exam_attempt(
-    request: Request[Any, Any, Any],
-    attempt_id: FromPath[uuid.UUID],
-    db_session: DbSession,
-    kit: Kit,
-    principal: CurrentPrincipal,
-    notice_code: FromQuery[str | None] = None,
+    attempt_id: FromPath[uuid.UUID], visit: CurrentVisit, notice_code: FromQuery[str | None] = None
 ) -> Response[Any]:
     """The exam, or its result: an attempt whose time ran out is handed in first."""
-    attempt = await exams.access_attempt(db_session, principal, attempt_id)
-    await exams.settle_overdue_attempts(db_session, kit.clock, attempt.user_id)
+    attempt = await exams.access_attempt(visit.db_session, visit.principal, attempt_id)
+    await exams.settle_overdue_attempts(visit.db_session, visit.kit.clock, attempt.user_id)
     errors = {"deadline": _(exams.DEADLINE_PASSED)} if notice_code == "late" else None
-    return await _attempt_page(request, db_session, kit.clock, principal, attempt_id, errors)
+    return await _attempt_page(visit, attempt_id, errors)
 
 
 @post("/exam-attempts/{attempt_id:uuid}/answers/{question_id:uuid}", operation_id="page_exam_answer", status_code=200)
@@ -128,16 +113,11 @@ async def exam_answer(
 
 
 @post("/exam-attempts/{attempt_id:uuid}/submit", operation_id="page_exam_submit")
-async def exam_submit(
-    request: Request[Any, Any, Any],
-    attempt_id: FromPath[uuid.UUID],
-    db_session: DbSession,
-    kit: Kit,
-    principal: CurrentPrincipal,
-) -> Response[Any]:
+async def exam_submit(attempt_id: FromPath[uuid.UUID], visit: CurrentVisit) -> Response[Any]:
     """Hands the exam in with the answers the form carries (all of them, so it works without the script)."""
+    db_session, kit, principal = visit.db_session, visit.kit, visit.principal
     attempt = await exams.access_attempt(db_session, principal, attempt_id)
-    form = await request.form()
+    form = await visit.request.form()
     result_url = f"/exam-attempts/{attempt_id}"
 
     async def hand_in() -> None:
@@ -153,9 +133,9 @@ async def exam_submit(
     async def again(errors: dict[str, str], status: int) -> Response[Any]:
         if "deadline" in errors or "status" in errors:  # too late: the clock handed it in
             return Redirect(path=f"{result_url}?notice_code=late")
-        return await _attempt_page(request, db_session, kit.clock, principal, attempt_id, errors, status)
+        return await _attempt_page(visit, attempt_id, errors, status)
 
-    return await form_page(db_session, hand_in, done=lambda _none: Redirect(path=result_url), again=again)
+    return await visit.act(hand_in, done=lambda _none: Redirect(path=result_url), again=again)
 
 
 ROUTES = [exam_start, exam_attempt, exam_answer, exam_submit]

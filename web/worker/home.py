@@ -21,6 +21,6 @@ async def render_home(request: Request[Any, Any, Any], db_session: AsyncSession,
         request,
         user=user,
         applications=await recruitment.my_applications(db_session, principal),
-        in_good_standing=accounts.in_good_standing(user),
+        in_good_standing=accounts.in_good_standing(user, request.app.state.clock.now()),
         certifications=await recruitment.certifications(db_session, principal.user_id),
     )

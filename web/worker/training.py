@@ -11,11 +11,13 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from gigplatform.db import DbSession
-from gigplatform.security import CurrentPrincipal, Kit, Principal
+from gigplatform.security import CurrentPrincipal, Kit
 from recruitment import service as recruitment
-from web.forms import form_page
+from web.forms import CurrentVisit, Visit
 from web.recruitment_words import NOTICES
 from web.rendering import notice, page
+
+PASSED = frozenset({recruitment.ApplicationStatus.CERTIFIED, recruitment.ApplicationStatus.WAITLISTED})
 
 
 @get("/training", operation_id="page_training")
@@ -27,11 +29,9 @@ async def training(
     notice_code: FromQuery[str | None] = None,
 ) -> Template:
     modules = await recruitment.my_training(db_session, kit.clock, principal)
-    applications = [
-        (a, r)
-        for a, r in await recruitment.my_applications(db_session, principal)
-        if a.status == recruitment.ApplicationStatus.TRAINING
-    ]
+    mine = await recruitment.my_applications(db_session, principal)
+    applications = [(a, r) for a, r in mine if a.status == recruitment.ApplicationStatus.TRAINING]
+    passed = any(a.status in PASSED for a, _r in mine)
     done = sum(1 for m in modules if m.completed_at is not None)
     return page(
         "worker/training.html",
@@ -39,44 +39,33 @@ async def training(
         modules=modules,
         done=done,
         applications=applications,
+        reference=passed and not applications,
         notice=notice(notice_code, NOTICES),
     )
 
 
 async def _reader(
-    request: Request[Any, Any, Any],
-    db_session: DbSession,
-    kit: Kit,
-    principal: Principal,
-    module_id: uuid.UUID,
-    errors: dict[str, str] | None = None,
-    status: int = 200,
+    visit: Visit, module_id: uuid.UUID, errors: dict[str, str] | None = None, status: int = 200
 ) -> Template:
-    progress = await recruitment.open_module(db_session, kit.clock, principal, module_id)
-    modules = await recruitment.my_training(db_session, kit.clock, principal)
+    clock = visit.kit.clock
+    progress = await recruitment.open_module(visit.db_session, clock, visit.principal, module_id)
+    modules = await recruitment.my_training(visit.db_session, clock, visit.principal)
     ids = [m.module.id for m in modules]
     following = [m for m in modules[ids.index(module_id) + 1 :] if m.completed_at is None] if module_id in ids else []
-    return page(
+    return visit.show(
         "worker/training_read.html",
-        request,
         status,
+        errors,
         progress=progress,
         next_module=following[0].module if following else None,
         position=(ids.index(module_id) + 1) if module_id in ids else None,
         count=len(ids),
-        general_errors=list((errors or {}).values()),
     )
 
 
 @get("/training/{module_id:uuid}", operation_id="page_training_module")
-async def training_module(
-    request: Request[Any, Any, Any],
-    module_id: FromPath[uuid.UUID],
-    db_session: DbSession,
-    kit: Kit,
-    principal: CurrentPrincipal,
-) -> Template:
-    return await _reader(request, db_session, kit, principal, module_id)
+async def training_module(module_id: FromPath[uuid.UUID], visit: CurrentVisit) -> Template:
+    return await _reader(visit, module_id)
 
 
 def _after_completing(moved: list[recruitment.Application]) -> Response[Any]:
@@ -86,18 +75,11 @@ def _after_completing(moved: list[recruitment.Application]) -> Response[Any]:
 
 
 @post("/training/{module_id:uuid}/complete", operation_id="page_training_complete")
-async def training_complete(
-    request: Request[Any, Any, Any],
-    module_id: FromPath[uuid.UUID],
-    db_session: DbSession,
-    kit: Kit,
-    principal: CurrentPrincipal,
-) -> Response[Any]:
-    return await form_page(
-        db_session,
-        lambda: recruitment.complete_module(db_session, kit.clock, principal, module_id),
+async def training_complete(module_id: FromPath[uuid.UUID], visit: CurrentVisit) -> Response[Any]:
+    return await visit.act(
+        lambda: recruitment.complete_module(visit.db_session, visit.kit.clock, visit.principal, module_id),
         done=lambda completed: _after_completing(completed[1]),
-        again=lambda errors, status: _reader(request, db_session, kit, principal, module_id, errors, status),
+        again=lambda errors, status: _reader(visit, module_id, errors, status),
     )
 
 
