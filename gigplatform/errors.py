@@ -159,7 +159,7 @@ _RULES = (
 )
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
 _UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
-_AT_PATH = re.compile(r" - at `\$\.?([^`]*)`")
+_AT_PATH = re.compile(r" - at `(?:key` in `)?\$\.?([^`]*)`")  # a key of an object: "at `key` in `$.x`"
 _TOP_FIELD = re.compile(r"[^.\[]*")
 
 
