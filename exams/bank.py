@@ -6,6 +6,7 @@ a version id keeps exactly what it was asked. Verbs write on the caller's transa
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,22 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from exams.models import Question, QuestionCategory, QuestionType, QuestionVersion
-from exams.schemas import OFFSET_MAX, OPTIONS_MAX, PAGE_LIMIT_MAX, QuestionIn, QuestionPatch
+from exams.schemas import (
+    CODE_MAX,
+    CODE_PATTERN,
+    DIALOGUE_MAX,
+    DIFFICULTY,
+    EXPLANATION_MAX,
+    OFFSET_MAX,
+    OPTION_KEY_MAX,
+    OPTIONS_MAX,
+    OPTIONS_MIN,
+    PAGE_LIMIT_MAX,
+    PROMPT_MAX,
+    TEXT_MAX,
+    QuestionIn,
+    QuestionPatch,
+)
 from gigplatform.clock import Clock
 from gigplatform.db import uuid7
 from gigplatform.errors import N_, Conflict, FieldError, InvalidInput, NotFound
@@ -55,10 +71,6 @@ class QuestionInput:
         return cls(**values)
 
 
-OPTION_KEY_MAX = 8
-TEXT_MAX = 500  # an option's or a dialogue turn's text
-
-
 def question_problems(values: dict[str, Any]) -> list[FieldError]:
     """Every rule a complete question breaks (not just the first), so an import report is useful. Each rule's words
     are its message template (`N_`), which the pages translate."""
@@ -68,7 +80,7 @@ def question_problems(values: dict[str, Any]) -> list[FieldError]:
         found.append(FieldError(field_name, rule, template % params if params else template, template, params or None))
 
     code = values.get("code")
-    if code is not None and not (1 <= len(code) <= 40 and all(c.isalnum() or c in "-_." for c in code)):
+    if code is not None and not (isinstance(code, str) and len(code) <= CODE_MAX and re.match(CODE_PATTERN, code)):
         bad("code", "format", N_("The code is 1 to 40 letters, digits, '-', '_' or '.'."))
     if values.get("category") not in QuestionCategory.__members__.values():
         bad("category", "one_of", N_("Choose a category."))
@@ -76,21 +88,25 @@ def question_problems(values: dict[str, Any]) -> list[FieldError]:
     if kind not in QuestionType.__members__.values():
         bad("type", "one_of", N_("Choose a question type."))
     difficulty = values.get("difficulty")
-    if not isinstance(difficulty, int) or isinstance(difficulty, bool) or not 1 <= difficulty <= 5:
+    if (
+        not isinstance(difficulty, int)
+        or isinstance(difficulty, bool)
+        or not DIFFICULTY[0] <= difficulty <= DIFFICULTY[1]
+    ):
         bad("difficulty", "range", N_("The difficulty is a whole number from 1 to 5."))
     prompt = values.get("prompt")
-    if not isinstance(prompt, str) or not 1 <= len(prompt.strip()) <= 2000:
+    if not isinstance(prompt, str) or not 1 <= len(prompt.strip()) <= PROMPT_MAX:
         bad("prompt", "length", N_("The question needs 1 to 2000 characters."))
     explanation = values.get("explanation", "")
-    if not isinstance(explanation, str) or len(explanation) > 2000:
-        bad("explanation", "max_length", N_("The explanation may have at most 2000 characters."))
+    if not isinstance(explanation, str) or len(explanation) > EXPLANATION_MAX:
+        bad("explanation", "length", N_("The explanation may have at most 2000 characters."))
     dialogue = values.get("dialogue") or []
     if not isinstance(dialogue, list) or any(
         not isinstance(t, dict) or t.get("speaker") not in ("buyer", "agent") or not str(t.get("text", "")).strip()
         for t in dialogue
     ):
         bad("dialogue", "format", N_("Each dialogue turn is {speaker: buyer|agent, text}."))
-    elif kind == QuestionType.SCENARIO and not 1 <= len(dialogue) <= 12:
+    elif kind == QuestionType.SCENARIO and not 1 <= len(dialogue) <= DIALOGUE_MAX:
         bad("dialogue", "required", N_("A scenario question needs a dialogue of 1 to 12 turns."))
     elif kind != QuestionType.SCENARIO and dialogue:
         bad("dialogue", "scenario_only", N_("Only scenario questions carry a dialogue."))
@@ -120,7 +136,7 @@ def question_problems(values: dict[str, Any]) -> list[FieldError]:
         if sorted(keys) != ["F", "T"] or correct != 1:
             bad("options", "true_false", N_("A true/false question has options T and F, one of them correct."))
     elif kind in (QuestionType.SINGLE, QuestionType.SCENARIO):
-        if not 2 <= len(options) <= OPTIONS_MAX:
+        if not OPTIONS_MIN <= len(options) <= OPTIONS_MAX:
             bad("options", "count", count)
         if correct != 1:
             bad("options", "exactly_one_correct", N_("A single-answer question has exactly one correct option."))

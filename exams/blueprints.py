@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from exams.bank import active_counts
 from exams.models import Blueprint, QuestionCategory
-from exams.schemas import BLUEPRINT_RANGES, BlueprintIn, BlueprintPatch
+from exams.schemas import BLUEPRINT_RANGES, PER_CATEGORY_MAX, TITLE_MAX, BlueprintIn, BlueprintPatch
 from gigplatform.clock import Clock
 from gigplatform.db import uuid7
 from gigplatform.errors import N_, Conflict, FieldError, InvalidInput, NotFound
@@ -76,7 +76,7 @@ def out_of_range(name: str) -> FieldError:
 
 async def _check_blueprint(session: AsyncSession, values: dict[str, Any], blueprint_id: uuid.UUID | None) -> None:
     title = values.get("title")
-    if not isinstance(title, str) or not 1 <= len(title.strip()) <= 120:
+    if not isinstance(title, str) or not 1 <= len(title.strip()) <= TITLE_MAX:
         raise InvalidInput(N_("The title needs 1 to 120 characters."), field="title", rule="length")
     for name, (low, high) in BLUEPRINT_RANGES.items():
         if not low <= values[name] <= high:
@@ -85,7 +85,7 @@ async def _check_blueprint(session: AsyncSession, values: dict[str, Any], bluepr
     unknown = sorted(set(per_category) - set(QuestionCategory.__members__.values()))
     if unknown:
         raise InvalidInput(N_("Unknown category."), field="per_category", rule="one_of", extra={"category": unknown[0]})
-    if any(not isinstance(n, int) or n < 0 or n > 200 for n in per_category.values()):
+    if any(not isinstance(n, int) or n < 0 or n > PER_CATEGORY_MAX for n in per_category.values()):
         raise InvalidInput(N_("Each category draws 0 to 200 questions."), field="per_category", rule="range")
     if sum(per_category.values()) < 1:
         raise InvalidInput(N_("An exam draws at least one question."), field="per_category", rule="not_empty")

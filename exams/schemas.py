@@ -1,4 +1,5 @@
-"""Request and response shapes of the exams API."""
+"""Request and response shapes of the exams API. Every limit is written once, here, in `msgspec.Meta` (so the
+OpenAPI document states it); the bank checks an imported row, which brings no Struct, with the same numbers."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from typing import Annotated, Literal
 
 import msgspec
 from litestar.params import Parameter
+
+from gigplatform.errors import N_
+from gigplatform.limits import NOT_BLANK, text
 
 Category = Literal["platform_rules", "service_skills", "scenario"]
 Kind = Literal["single", "multiple", "true_false", "scenario"]
@@ -25,37 +29,67 @@ Offset = Annotated[int, Parameter(ge=0, le=OFFSET_MAX)]
 Search = Annotated[str | None, Parameter(max_length=SEARCH_MAX)]
 
 
+OPTIONS_MIN, OPTIONS_MAX = 2, 6
+OPTION_KEY_MAX = 8
+TEXT_MAX = 500  # an option's or a dialogue turn's text
+PROMPT_MAX = 2000
+EXPLANATION_MAX = 2000
+DIALOGUE_MAX = 12
+CODE_MAX = 40
+DIFFICULTY = (1, 5)
+CODE_PATTERN = r"^[\w.-]+$"  # letters (any script), digits, '_', '-' and '.'
+
+Code = Annotated[
+    str,
+    text(
+        CODE_MAX,
+        min_length=1,
+        pattern=CODE_PATTERN,
+        rule="format",
+        message=N_("The code is 1 to 40 letters, digits, '-', '_' or '.'."),
+    ),
+]
+Prompt = Annotated[str, text(PROMPT_MAX)]  # a blank one is the bank's rule, reported with the others
+Explanation = Annotated[str, text(EXPLANATION_MAX)]
+TurnText = Annotated[str, text(TEXT_MAX)]  # a blank one breaks the bank's rule "format"
+Difficulty = Annotated[int, msgspec.Meta(ge=DIFFICULTY[0], le=DIFFICULTY[1])]
+
+
 class Turn(msgspec.Struct, forbid_unknown_fields=True):
     speaker: Literal["buyer", "agent"]
-    text: str
+    text: TurnText
 
 
 class Option(msgspec.Struct, forbid_unknown_fields=True):
-    key: str
-    text: str
+    key: Annotated[str, text(OPTION_KEY_MAX, min_length=1)]
+    text: TurnText
     correct: bool
+
+
+Options = Annotated[list[Option], msgspec.Meta(max_length=OPTIONS_MAX)]  # how few depends on the type: "count"
+Dialogue = Annotated[list[Turn], msgspec.Meta(max_length=DIALOGUE_MAX)]
 
 
 class QuestionIn(msgspec.Struct, forbid_unknown_fields=True):
     category: Category
     type: Kind
-    difficulty: int
-    prompt: str
-    options: list[Option]
-    code: str | None = None
-    dialogue: list[Turn] = msgspec.field(default_factory=list)
-    explanation: str = ""
+    difficulty: Difficulty
+    prompt: Prompt
+    options: Options
+    code: Code | None = None
+    dialogue: Dialogue = msgspec.field(default_factory=list)
+    explanation: Explanation = ""
     active: bool = True
 
 
 class QuestionPatch(msgspec.Struct, forbid_unknown_fields=True):
     category: Category | None = None
     type: Kind | None = None
-    difficulty: int | None = None
-    prompt: str | None = None
-    options: list[Option] | None = None
-    dialogue: list[Turn] | None = None
-    explanation: str | None = None
+    difficulty: Difficulty | None = None
+    prompt: Prompt | None = None
+    options: Options | None = None
+    dialogue: Dialogue | None = None
+    explanation: Explanation | None = None
     active: bool | None = None
 
 
@@ -130,7 +164,10 @@ def _within(name: str) -> msgspec.Meta:
     return msgspec.Meta(ge=low, le=high)
 
 
-Title = Annotated[str, msgspec.Meta(max_length=120)]
+TITLE_MAX = 120
+PER_CATEGORY_MAX = 200
+Title = Annotated[str, text(TITLE_MAX, pattern=NOT_BLANK)]
+PerCategory = Annotated[int, msgspec.Meta(ge=0, le=PER_CATEGORY_MAX)]
 TimeLimit = Annotated[int, _within("time_limit_minutes")]
 PassMark = Annotated[int, _within("pass_mark")]
 AttemptsAllowed = Annotated[int, _within("attempts_allowed")]
@@ -139,7 +176,7 @@ CooldownHours = Annotated[int, _within("cooldown_hours")]
 
 class BlueprintIn(msgspec.Struct, forbid_unknown_fields=True):
     title: Title
-    per_category: dict[Category, int]
+    per_category: dict[Category, PerCategory]
     round_id: uuid.UUID | None = None
     track: Literal["pre_sales", "after_sales", "complaints"] | None = None
     shuffle_options: bool = True
@@ -153,7 +190,7 @@ class BlueprintIn(msgspec.Struct, forbid_unknown_fields=True):
 
 class BlueprintPatch(msgspec.Struct, forbid_unknown_fields=True):
     title: Title | None = None
-    per_category: dict[Category, int] | None = None
+    per_category: dict[Category, PerCategory] | None = None
     shuffle_options: bool | None = None
     time_limit_minutes: TimeLimit | None = None
     pass_mark: PassMark | None = None
@@ -183,9 +220,6 @@ class BlueprintOut(msgspec.Struct):
 
 class StartAttemptIn(msgspec.Struct, forbid_unknown_fields=True):
     track: Literal["pre_sales", "after_sales", "complaints"] | None = None
-
-
-OPTIONS_MAX = 6
 
 
 class AnswerIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -21,6 +21,7 @@ from exams.api import CONTROLLERS as EXAM_CONTROLLERS
 from gigplatform import jobs
 from gigplatform.accounts import service as accounts
 from gigplatform.accounts.api import CONTROLLERS as ACCOUNT_CONTROLLERS
+from gigplatform.allow import complete_allow_header
 from gigplatform.api_docs import RENDER_PLUGINS
 from gigplatform.clock import Clock, SystemClock
 from gigplatform.config import Settings
@@ -184,7 +185,7 @@ def create_app(
         },
         middleware=[DefineMiddleware(AuthenticationMiddleware)],
         plugins=[*SCHEMA_PLUGINS, channels],
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, complete_allow_header],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name=CSRF_COOKIE,

@@ -159,11 +159,23 @@ _RULES = (
 )
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
 _UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
-_AT_PATH = re.compile(r" - at `\$\.?([^`]*)`")
+_AT_PATH = re.compile(r" - at `(?:key` in `)?\$\.?([^`]*)`")  # a key of an object: "at `key` in `$.x`"
+_TOP_FIELD = re.compile(r"[^.\[]*")
+
+
+def pattern_words(message: str) -> tuple[str, str] | None:
+    """(rule, message for people) when a msgspec message names a pattern made in `gigplatform.limits`; its text
+    would only quote the regex."""
+    from gigplatform.limits import pattern_rule  # limits takes N_ from here
+
+    return pattern_rule(message)
 
 
 def rule_of(message: str) -> str:
-    """The rule a msgspec/Litestar validation message names ("Expected `int` >= 1" -> "range")."""
+    """The rule a msgspec/Litestar validation message names ("Expected `int` >= 1" -> "range"); a pattern's rule is
+    the one `gigplatform.limits` made it with."""
+    if found := pattern_words(message):
+        return found[0]
     return next((name for pattern, name in _RULES if pattern.search(message)), "invalid")
 
 
@@ -186,7 +198,9 @@ def _validation_errors(exc: ValidationException) -> list[FieldError]:
         if m := _AT_PATH.search(message):
             key = key or m.group(1)
             message = _AT_PATH.sub("", message)
-        found.append(FieldError(str(key) or "body", rule_of(message), message))
+        rule, message = pattern_words(message) or (rule_of(message), message)
+        # a rule inside a field (`options[0].text`, `per_category[...]`) is reported on the input field itself
+        found.append(FieldError(_TOP_FIELD.match(str(key)).group(0) or "body", rule, message))  # type: ignore[union-attr]
     if not found:
         rule = rule_of(exc.detail or "")
         found.append(FieldError("body", rule, exc.detail or "The request body is not valid."))

@@ -6,6 +6,9 @@
   or not).
 - An API body that is not JSON (or CSV where a route documents it): JSON was accepted under any Content-Type, so
   a form post from another site could reach the API as a "simple request". 415, naming the header.
+- A JSON body read as its route's type strictly, as the document states it: Litestar converts bodies with
+  msgspec's lax rules (made for query strings), so `"active": 0` passed as a boolean and `"quota": "10"` as a
+  number. Strict decoding refuses them with the same 422 the handler's own parsing would give.
 
 Checks are cheap on ordinary requests: the body is searched for the escaped NUL and counted for brackets before
 anything is decoded a second time.
@@ -18,6 +21,7 @@ from urllib.parse import parse_qsl
 
 import msgspec
 from litestar import Request
+from litestar.exceptions import ValidationException
 
 from gigplatform.errors import InvalidInput, UnsupportedMediaType
 
@@ -78,6 +82,48 @@ def _refuse_nul(field: str) -> InvalidInput:
     )
 
 
+def _body_type(request: Request[Any, Any, Any]) -> Any:
+    """The type the route reads its `data` from, or None (no body, or one Litestar does not decode as JSON)."""
+    handler = request.scope.get("route_handler")
+    field = getattr(handler, "parsed_fn_signature", None)
+    data = field.parameters.get("data") if field is not None else None
+    if data is None or data.annotation is bytes:
+        return None
+    return data.annotation
+
+
+def _decode_strictly(body: bytes, body_type: Any) -> None:
+    """Refuses a body that only msgspec's lax conversion accepts (a number for a boolean, a string for a number),
+    in the shape of Litestar's own validation error so the 422 reads the same."""
+    try:
+        msgspec.json.decode(body, type=body_type, strict=True)
+    except msgspec.ValidationError as exc:
+        try:
+            document = msgspec.json.decode(body)
+        except msgspec.DecodeError:
+            return  # malformed JSON ("[" read as the start of an array): the handler's parsing answers 400
+        try:
+            # JSON Schema's integer is a number without a fraction: 3.0 is one, as the document promises
+            msgspec.convert(_whole_floats(document), body_type, strict=True)
+        except msgspec.ValidationError:
+            raise ValidationException(
+                detail="Validation failed", extra=[{"key": "data", "message": str(exc), "source": "body"}]
+            ) from None
+    except msgspec.DecodeError:
+        return  # malformed JSON: the handler's own parsing answers 400 naming the body
+
+
+def _whole_floats(value: Any) -> Any:
+    """The decoded document with every float that has no fraction (3.0) as an int."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _whole_floats(child) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_whole_floats(child) for child in value]
+    return value
+
+
 async def guard_input(request: Request[Any, Any, Any]) -> None:
     """A before-request check for every route: query string, JSON body and form body."""
     query = request.scope.get("query_string", b"")
@@ -108,6 +154,8 @@ async def guard_input(request: Request[Any, Any, Any]) -> None:
                 return  # malformed JSON: the handler's own parsing answers 400 naming the body
             if (where := _nul_in(document, "")) is not None:
                 raise _refuse_nul(where)
+        if body and (body_type := _body_type(request)) is not None:
+            _decode_strictly(body, body_type)
     elif media_type in FORM_TYPES:
         body = await request.body()
         if b"%00" in body or b"\x00" in body:

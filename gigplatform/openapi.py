@@ -18,9 +18,11 @@ is never documented, since this API never answers it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar, Literal
+from types import UnionType
+from typing import Any, ClassVar, Literal, Union, get_args, get_origin, get_type_hints
 
 import msgspec
 from litestar import Litestar
@@ -157,10 +159,38 @@ class ClosedStructSchemaPlugin(StructSchemaPlugin):
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: SchemaCreator) -> Schema:
         schema = super().to_openapi_schema(field_definition, schema_creator)
         struct = field_definition.origin or field_definition.annotation  # a generic Struct's own class
+        target = schema if isinstance(schema, Schema) else schema_creator.schema_registry.from_reference(schema)
+        target = getattr(target, "schema", target)
         if struct.__struct_config__.forbid_unknown_fields:
-            target = schema if isinstance(schema, Schema) else schema_creator.schema_registry.from_reference(schema)
-            getattr(target, "schema", target).additional_properties = False
+            target.additional_properties = False
+        _zero_bounds(struct, target)
         return schema
+
+
+_ZERO_BOUNDS = {"ge": "minimum", "gt": "exclusive_minimum", "le": "maximum", "lt": "exclusive_maximum"}
+
+
+def _metas(annotation: Any) -> Iterator[msgspec.Meta]:
+    """The msgspec.Meta objects of a field's type, through `X | None` and `X | UnsetType`."""
+    for metadata in getattr(annotation, "__metadata__", ()):
+        if isinstance(metadata, msgspec.Meta):
+            yield metadata
+    for arg in get_args(annotation) if get_origin(annotation) in (Union, UnionType) else ():
+        yield from _metas(arg)
+
+
+def _zero_bounds(struct: type[msgspec.Struct], schema: Schema) -> None:
+    """Litestar drops a bound that is 0 (it tests the value's truth): `ge=0` vanished from the document, so a
+    client read -5 as a valid count of seconds. Each property gets its zero bounds back."""
+    hints = get_type_hints(struct, include_extras=True)
+    for field in msgspec.structs.fields(struct):
+        prop = (schema.properties or {}).get(field.encode_name)
+        if not isinstance(prop, Schema):
+            continue
+        for meta in _metas(hints.get(field.name)):
+            for bound, key in _ZERO_BOUNDS.items():
+                if getattr(meta, bound) == 0 and getattr(prop, key) is None:
+                    setattr(prop, key, 0)
 
 
 SCHEMA_PLUGINS = [ClosedStructSchemaPlugin()]

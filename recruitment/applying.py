@@ -59,9 +59,8 @@ from recruitment.pipeline import (
     said,
 )
 from recruitment.rounds import round_by_id
-from recruitment.schemas import ApplicationIn
+from recruitment.schemas import NAME_MAX, NAME_MIN, ApplicationIn
 
-NAME_MIN, NAME_MAX = 2, 30
 log = logging.getLogger("gigplatform.recruitment")
 
 

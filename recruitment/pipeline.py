@@ -28,6 +28,7 @@ from recruitment.models import (
     RoundTrainingModule,
     TrainingProgress,
 )
+from recruitment.schemas import REASON_MAX
 
 S = ApplicationStatus
 EXAM_STAGES = frozenset({S.EXAM, S.CERTIFIED, S.WAITLISTED})  # where an exam may be taken and its result counts
@@ -48,7 +49,6 @@ ADVANCE = {
     S.EXAM: S.CERTIFIED,
     S.WAITLISTED: S.CERTIFIED,
 }
-REASON_MAX = 500
 
 
 # Reasons the system writes into the timeline, by code; pages show them translated from these same templates.

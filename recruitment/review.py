@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.clock import Clock
 from gigplatform.errors import N_, Conflict, DomainError, FieldError, InvalidInput
+from gigplatform.limits import checked
 from gigplatform.security import Principal
+from recruitment import schemas
 from recruitment.certification import certify
 from recruitment.models import Actor, Application, PersonIdentity
 from recruitment.pipeline import (
     ADVANCE,
-    REASON_MAX,
     TRANSITIONS,
     S,
     _claim,
@@ -38,13 +39,7 @@ async def reject_application(
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(N_("A rejection needs a reason the applicant will read."), field="reason", rule="required")
-    if len(reason) > REASON_MAX:
-        raise InvalidInput(
-            N_("The reason may have at most %(most)s characters."),
-            field="reason",
-            rule="max_length",
-            params={"most": REASON_MAX},
-        )
+    checked(reason, schemas.Reason, "reason")
     application = await access_application(session, principal, application_id)
     if S.REJECTED in TRANSITIONS.get(application.status, frozenset()):
         await _claim(session, application, clock.now())
@@ -106,9 +101,6 @@ async def advance_application(
     return application
 
 
-BULK_MAX = 500
-
-
 @dataclass(frozen=True)
 class BulkResult:
     """One application's outcome; a refused one carries the rule's `error`, so a page can say it in its language."""
@@ -128,12 +120,12 @@ async def bulk_review(
     its writes dropped, the others still move."""
     if action not in ("advance", "reject"):
         raise InvalidInput(N_("Choose to advance or to reject."), field="action", rule="one_of")
-    if not ids or len(ids) > BULK_MAX:
+    if not ids or len(ids) > schemas.BULK_MAX:  # BulkIds' limits, in the words a page shows
         raise InvalidInput(
             N_("Select at least one application (at most %(most)s)."),
             field="ids",
             rule="length",
-            params={"most": BULK_MAX},
+            params={"most": schemas.BULK_MAX},
         )
     if len(set(ids)) != len(ids):
         raise InvalidInput(N_("An application is selected twice."), field="ids", rule="unique")

@@ -17,11 +17,11 @@ from gigplatform.clock import Clock
 from gigplatform.db import DbSession, uuid7
 from gigplatform.errors import N_, Conflict, FieldError, InvalidInput, NotFound
 from gigplatform.events import record_event
+from gigplatform.limits import check_fields
 from gigplatform.security import CurrentPrincipal, Principal
 from recruitment import schemas
 from recruitment.certification import promote_waitlisted
-from recruitment.models import Round, RoundStatus, RoundTrainingModule, Track, TrainingModule
-from recruitment.schemas import bounds
+from recruitment.models import Round, RoundStatus, RoundTrainingModule, TrainingModule
 
 # --- access -------------------------------------------------------------------------------------------------------
 
@@ -83,13 +83,6 @@ ROUND_DEFAULTS: dict[str, Any] = {
     "student_preferred": False,
     "training_module_ids": [],
 }
-ROUND_RANGES = {
-    "quota": bounds(schemas.Quota),
-    "min_age": bounds(schemas.MinAge),
-    "min_typing_cpm": bounds(schemas.MinTypingCpm),
-    "min_typing_accuracy": bounds(schemas.MinTypingAccuracy),
-    "typing_attempts": bounds(schemas.TypingAttempts),
-}
 REQUIRED = {
     "title": N_("Enter a title."),
     "tracks": N_("Offer at least one track."),
@@ -127,27 +120,16 @@ def _broken(field: str, rule: str, template: str, **params: Any) -> FieldError:
 
 
 def _check_round_fields(values: dict[str, Any]) -> None:
-    """Every rule each given field breaks, all at once (one per field), so a form shows them in one go."""
+    """Every rule each given field breaks, all at once (one per field), so a form shows them in one go: the limits
+    RoundPatch states (for a caller without the Struct), then what a schema cannot say."""
     problems: list[FieldError] = []
-    title = values.get("title")
-    if title is not None and not (1 <= len(title.strip()) <= 120):
-        problems.append(_broken("title", "length", N_("The title needs 1 to 120 characters.")))
-    if "description" in values and len(values["description"]) > 5000:
-        problems.append(_broken("description", "max_length", N_("The description may have at most 5000 characters.")))
+    try:
+        check_fields(schemas.RoundPatch, values)
+    except InvalidInput as exc:
+        problems += exc.errors
     tracks = values.get("tracks")
-    if tracks is not None:
-        if not tracks:
-            problems.append(_broken("tracks", "not_empty", N_("Offer at least one track.")))
-        elif any(t not in Track.__members__.values() for t in tracks):
-            problems.append(_broken("tracks", "one_of", N_("Choose tracks from the list.")))
-        elif len(set(tracks)) != len(tracks):
-            problems.append(_broken("tracks", "unique", N_("A track is listed twice.")))
-    for name, (low, high) in ROUND_RANGES.items():
-        value = values.get(name)
-        if value is not None and not (low <= value <= high):
-            problems.append(
-                _broken(name, "range", N_("Enter a number from %(least)s to %(most)s."), least=low, most=high)
-            )
+    if tracks is not None and "tracks" not in {p.field for p in problems} and len(set(tracks)) != len(tracks):
+        problems.append(_broken("tracks", "unique", N_("A track is listed twice.")))
     if values.get("opens_at") and values.get("closes_at") and values["closes_at"] <= values["opens_at"]:
         problems.append(_broken("closes_at", "after_opens_at", N_("The round must close after it opens.")))
     if problems:

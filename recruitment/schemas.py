@@ -1,6 +1,6 @@
-"""Request and response shapes of the recruitment API. A number's limits are written once, here, in `msgspec.Meta`:
-the API refuses what breaks them before the service runs, and the service checks the same bounds (read with
-`bounds`) for its other callers (pages, the demo)."""
+"""Request and response shapes of the recruitment API. Every limit (a number's range, a text's or a list's length)
+is written once, here, in `msgspec.Meta`: the OpenAPI document states it, the API refuses what breaks it before the
+service runs, and the verbs check the same types (`gigplatform.limits.check_fields`) for their other callers."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from gigplatform.errors import N_
+from gigplatform.limits import NOT_BLANK, REQUIRED, text
 from gigplatform.listing import CursorPage
 
 TrackName = Literal["pre_sales", "after_sales", "complaints"]
@@ -22,34 +24,61 @@ TypingAttempts = Annotated[int, msgspec.Meta(ge=1, le=10)]
 ReadingSeconds = Annotated[int, msgspec.Meta(ge=0, le=7200)]
 ModuleBody = Annotated[str, msgspec.Meta(min_length=1, max_length=100_000)]
 
+TITLE_MAX = 120
+DESCRIPTION_MAX = 5000
+REASON_MAX = 500
+TYPED_TEXT_MAX = 5000
+BULK_MAX = 500
+MODULES_PER_ROUND_MAX = 50
+NAME_MIN, NAME_MAX = 2, 30
+ID_NUMBER_TYPED_MAX = 40  # 18 characters, typed in groups with spaces
+PHONE_TYPED_MAX = 24  # +86 and 11 digits, with spaces or dashes
 
-def bounds(annotated: Any) -> tuple[int, int]:
-    """(lowest, highest) of an `Annotated[..., msgspec.Meta(...)]`: the value's range, or a text's length."""
-    meta = annotated.__metadata__[0]
-    if meta.ge is not None:
-        return meta.ge, meta.le
-    return meta.min_length, meta.max_length
+Title = Annotated[str, text(TITLE_MAX, pattern=NOT_BLANK)]
+Description = Annotated[str, text(DESCRIPTION_MAX)]
+Reason = Annotated[str, text(REASON_MAX)]
+RequiredReason = Annotated[str, text(REASON_MAX, pattern=REQUIRED)]
+Tracks = Annotated[list[TrackName], msgspec.Meta(min_length=1, max_length=3, extra_json_schema={"uniqueItems": True})]
+ModuleIds = Annotated[
+    list[uuid.UUID], msgspec.Meta(max_length=MODULES_PER_ROUND_MAX, extra_json_schema={"uniqueItems": True})
+]
+LegalName = Annotated[
+    str,
+    text(
+        NAME_MAX,
+        min_length=NAME_MIN,
+        pattern=r"^[^\d<>{}\[\]@#$%^&*=+|\\/]*$",
+        rule="format",
+        message=N_("The legal name may not contain digits or symbols."),
+    ),
+]
+IdNumber = Annotated[str, text(ID_NUMBER_TYPED_MAX, min_length=1)]
+Phone = Annotated[str, text(PHONE_TYPED_MAX, min_length=1)]
+BulkIds = Annotated[
+    list[uuid.UUID], msgspec.Meta(min_length=1, max_length=BULK_MAX, extra_json_schema={"uniqueItems": True})
+]
+TypedText = Annotated[str, text(TYPED_TEXT_MAX)]
 
 
 class RoundIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: str
-    tracks: list[TrackName]
+    title: Title
+    tracks: Tracks
     opens_at: AwareDatetime
     closes_at: AwareDatetime
     quota: Quota
-    description: str = ""
+    description: Description = ""
     min_age: MinAge = 18
     min_typing_cpm: MinTypingCpm = 40
     min_typing_accuracy: MinTypingAccuracy = 90
     typing_attempts: TypingAttempts = 3
     student_preferred: bool = False
-    training_module_ids: list[uuid.UUID] = msgspec.field(default_factory=list)
+    training_module_ids: ModuleIds = msgspec.field(default_factory=list)
 
 
 class RoundPatch(msgspec.Struct, forbid_unknown_fields=True):
-    title: str | None = None
-    description: str | None = None
-    tracks: list[TrackName] | None = None
+    title: Title | None = None
+    description: Description | None = None
+    tracks: Tracks | None = None
     opens_at: AwareDatetime | None = None
     closes_at: AwareDatetime | None = None
     quota: Quota | None = None
@@ -58,7 +87,7 @@ class RoundPatch(msgspec.Struct, forbid_unknown_fields=True):
     min_typing_accuracy: MinTypingAccuracy | None = None
     typing_attempts: TypingAttempts | None = None
     student_preferred: bool | None = None
-    training_module_ids: list[uuid.UUID] | None = None
+    training_module_ids: ModuleIds | None = None
 
 
 class RoundOut(msgspec.Struct):
@@ -81,11 +110,11 @@ class RoundOut(msgspec.Struct):
 
 
 class ApplicationIn(msgspec.Struct):
-    legal_name: str
-    id_number: str
-    phone: str
+    legal_name: LegalName
+    id_number: IdNumber
+    phone: Phone
     is_student: bool
-    tracks: list[TrackName]
+    tracks: Tracks
     # The applicant's explicit consent to the processing of their ID number (sensitive personal information under
     # PIPL), given before it is collected: must be true; the time it was given is recorded on the application.
     consent: bool
@@ -141,17 +170,17 @@ ApplicationPage = CursorPage[ApplicationAdminOut]
 
 
 class RejectIn(msgspec.Struct):
-    reason: str
+    reason: RequiredReason
 
 
 class WithdrawIn(msgspec.Struct):
-    reason: str = ""
+    reason: Reason = ""
 
 
 class BulkIn(msgspec.Struct):
-    ids: list[uuid.UUID]
+    ids: BulkIds
     action: Literal["advance", "reject"]
-    reason: str = ""
+    reason: Reason = ""
 
 
 class BulkItemOut(msgspec.Struct):
@@ -178,7 +207,7 @@ class TypingTestOut(msgspec.Struct):
 
 
 class TypingSubmitIn(msgspec.Struct):
-    text: str
+    text: TypedText
 
 
 class TypingResultOut(msgspec.Struct, omit_defaults=True):
@@ -195,14 +224,14 @@ class TypingResultOut(msgspec.Struct, omit_defaults=True):
 
 
 class ModuleIn(msgspec.Struct, forbid_unknown_fields=True):
-    title: str
+    title: Title
     body_markdown: ModuleBody
     min_reading_seconds: ReadingSeconds
     active: bool = True
 
 
 class ModulePatch(msgspec.Struct, forbid_unknown_fields=True):
-    title: str | None = None
+    title: Title | None = None
     body_markdown: ModuleBody | None = None
     min_reading_seconds: ReadingSeconds | None = None
     active: bool | None = None

@@ -38,7 +38,6 @@ from recruitment.models import (
 from recruitment.pipeline import (
     ADVANCE,
     EXAM_STAGES,
-    REASON_MAX,
     REASONS,
     TRANSITIONS,
     Reason,
@@ -75,7 +74,17 @@ from recruitment.rounds import (
     round_module_ids,
     update_round,
 )
-from recruitment.schemas import ApplicationIn, ModuleIn, ModulePatch, RoundIn, RoundPatch, TypingSubmitIn, WithdrawIn
+from recruitment.schemas import (
+    REASON_MAX,
+    TYPED_TEXT_MAX,
+    ApplicationIn,
+    ModuleIn,
+    ModulePatch,
+    RoundIn,
+    RoundPatch,
+    TypingSubmitIn,
+    WithdrawIn,
+)
 from recruitment.training import (
     ModuleInput,
     ModuleProgress,
@@ -89,7 +98,6 @@ from recruitment.training import (
     update_module,
 )
 from recruitment.typing_test import (
-    TYPED_TEXT_MAX,
     TYPING_TIME_LIMIT,
     TypingOutcome,
     access_typing_test,

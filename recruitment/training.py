@@ -23,12 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gigplatform.clock import Clock
 from gigplatform.db import uuid7
 from gigplatform.errors import N_, Conflict, InvalidInput, NotFound
+from gigplatform.limits import check_fields
 from gigplatform.security import Principal
 from recruitment import schemas
 from recruitment.models import Application, Round, RoundStatus, RoundTrainingModule, TrainingModule, TrainingProgress
 from recruitment.pipeline import S, _system_move, _training_done, _try_claim, write_first
 from recruitment.rounds import round_module_ids
-from recruitment.schemas import bounds
 
 # The applications whose rounds' modules a person sees: in the pipeline (to complete them) or passed (to read again).
 READING = (S.SUBMITTED, S.IDENTITY_PENDING, S.TYPING, S.TRAINING, S.EXAM, S.WAITLISTED, S.CERTIFIED)
@@ -62,25 +62,8 @@ class ModuleInput:
 
 
 def _check_module(values: dict[str, Any]) -> None:
-    if "title" in values and not (1 <= len(values["title"].strip()) <= 120):
-        raise InvalidInput(N_("The title needs 1 to 120 characters."), field="title", rule="length")
-    shortest, longest = bounds(schemas.ModuleBody)
-    if "body_markdown" in values and not (shortest <= len(values["body_markdown"]) <= longest):
-        raise InvalidInput(
-            N_("The content needs %(least)s to %(most)s characters."),
-            field="body_markdown",
-            rule="length",
-            params={"least": shortest, "most": longest},
-        )
-    seconds = values.get("min_reading_seconds")
-    low, high = bounds(schemas.ReadingSeconds)
-    if seconds is not None and not (low <= seconds <= high):
-        raise InvalidInput(
-            N_("The minimum reading time is %(least)s to %(most)s seconds."),
-            field="min_reading_seconds",
-            rule="range",
-            params={"least": low, "most": high},
-        )
+    """The limits ModulePatch states, for a caller without the Struct (the demo, tests)."""
+    check_fields(schemas.ModulePatch, values)
 
 
 async def create_module(session: AsyncSession, clock: Clock, data: ModuleInput) -> TrainingModule:

@@ -15,14 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gigplatform.clock import Clock
 from gigplatform.db import uuid7
 from gigplatform.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
+from gigplatform.limits import checked
 from gigplatform.security import Principal
 from recruitment.models import Actor, Application, Round, TypingTest
 from recruitment.passages import PASSAGES
 from recruitment.pipeline import S, _enter_training, _system_move, access_application, because
 from recruitment.rounds import round_by_id
+from recruitment.schemas import TypedText
 
 TYPING_TIME_LIMIT = timedelta(minutes=5)
-TYPED_TEXT_MAX = 5000
 MAX_CPM = 300  # the policy cap's default (settings: GIG_TYPING_MAX_CPM)
 
 
@@ -181,8 +182,7 @@ async def submit_typing_test(
     Text typed faster than `max_cpm` since the server started the test (the typed characters could not have been
     typed in the time that passed) is a failed attempt with the reason "too_fast" and its values, answered like
     any other failed attempt, not a refusal that would leave the attempt unused."""
-    if len(text) > TYPED_TEXT_MAX:
-        raise InvalidInput(N_("The text is too long."), field="text", rule="max_length")
+    checked(text, TypedText, "text")
     test, application = await access_typing_test(session, principal, test_id)
     round_ = await round_by_id(session, application.round_id)
     now = clock.now()

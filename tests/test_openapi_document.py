@@ -168,3 +168,14 @@ async def test_the_csv_says_its_charset_once(client, session, kit) -> None:
     assert response.status_code == 200 and response.headers["content-type"] == "text/csv; charset=utf-8"
     bad = await client.get("/api/admin/questions/export", params={"format": "xml"}, headers=admin)
     assert bad.status_code == 422 and bad.headers["content-type"].startswith(PROBLEM)
+
+
+async def test_a_bound_of_zero_is_stated_like_any_other(document) -> None:
+    """Litestar dropped `ge=0` (it tested the bound's truth), so the document let -5 through as a number of
+    seconds, hours or a percentage that the API then refused: schemathesis's valid input answered 422."""
+    schemas = document["components"]["schemas"]
+    assert schemas["ModulePatch"]["properties"]["min_reading_seconds"]["minimum"] == 0
+    assert schemas["RoundPatch"]["properties"]["min_typing_accuracy"]["minimum"] == 0
+    assert schemas["BlueprintPatch"]["properties"]["cooldown_hours"]["minimum"] == 0
+    assert schemas["PackagePatch"]["properties"]["first_hour"]["minimum"] == 0
+    assert schemas["RoundPatch"]["properties"]["min_age"]["minimum"] == 16  # a bound that is not 0, as before

@@ -7,7 +7,6 @@ receives the same Struct, and a form is converted field by field so that every f
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar, get_args, get_origin
@@ -20,7 +19,8 @@ from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.db import DbSession, discard
-from gigplatform.errors import N_, DomainError, FieldError, InvalidInput, rule_of
+from gigplatform.errors import DomainError, FieldError, InvalidInput
+from gigplatform.limits import field_error
 from gigplatform.security import CurrentPrincipal, Kit, Principal, SecurityKit
 from web.rendering import error_status, form_errors, page
 
@@ -28,33 +28,6 @@ T = TypeVar("T")
 S = TypeVar("S", bound=msgspec.Struct)
 
 CHECKED = frozenset({"on", "true", "1", "yes"})
-_LIMIT = re.compile(r"(length )?([<>]=?) (-?\d+)")
-
-
-def _conversion_error(name: str, raw: Any, message: str) -> FieldError:
-    """msgspec's message ("Expected `int` >= 1") as the rule and words a person reads, with the limit as a value."""
-    if raw in ("", None):
-        return FieldError(name, "required", "This field is required.", N_("This field is required."))
-    rule = rule_of(message)
-    if m := _LIMIT.search(message):
-        chars, op, limit = m.group(1), m.group(2), int(m.group(3))
-        limit = limit + 1 if op == ">" else limit - 1 if op == "<" else limit
-        if chars:
-            template = (
-                N_("Enter at least %(limit)s characters.") if ">" in op else N_("Enter at most %(limit)s characters.")
-            )
-        else:
-            template = N_("Enter at least %(limit)s.") if ">" in op else N_("Enter at most %(limit)s.")
-        return FieldError(name, "length" if chars else "range", template % {"limit": limit}, template, {"limit": limit})
-    if "`int`" in message or "`int |" in message:  # `int | null` for an optional number
-        template = N_("Enter a whole number.")
-    elif "datetime" in message or "date" in message:
-        template = N_("Enter a date and time.")
-    elif rule == "one_of":
-        template = N_("Choose one of the options.")
-    else:
-        template = N_("This value is not valid.")
-    return FieldError(name, rule, template, template)
 
 
 def _is_list(annotation: Any) -> bool:
@@ -110,13 +83,13 @@ def read_form(
         try:
             values[info.name] = msgspec.convert(raw, type=info.type, strict=False)
         except msgspec.ValidationError as exc:
-            errors.append(_conversion_error(name, raw, str(exc).split(" - at ")[0]))
+            errors.append(field_error(name, raw, str(exc).split(" - at ")[0]))
     missing = [
         f.encode_name
         for f in msgspec.structs.fields(struct)
         if f.required and f.name not in values and f.encode_name not in {e.field for e in errors}
     ]
-    errors += [_conversion_error(name, None, "") for name in missing]
+    errors += [field_error(name, None, "") for name in missing]
     if errors and also is not None:
         try:
             also(values)

@@ -115,7 +115,12 @@ class MeController(Controller):
         standing, until = service.effective_standing(user.standing, user.standing_until, kit.clock.now())
         return MeOut(user.id, user.login, user.display_name, user.role.value, standing.value, user.created_at, until)
 
-    @post("/password", operation_id="changePassword", status_code=HTTP_200_OK)
+    @post(
+        "/password",
+        operation_id="changePassword",
+        status_code=HTTP_200_OK,
+        responses=too_many_requests("Too many wrong current passwords for this login lately."),
+    )
     async def change_password(
         self, data: JSONBody[PasswordChangeIn], db_session: DbSession, kit: Kit, principal: CurrentPrincipal
     ) -> TokenPairOut:

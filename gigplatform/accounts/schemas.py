@@ -1,4 +1,6 @@
-"""Request and response shapes of the accounts API, validated at the edge by msgspec."""
+"""Request and response shapes of the accounts API, validated at the edge by msgspec. Every limit is written once,
+here, in `msgspec.Meta` (so the OpenAPI document states it); the verbs check the same types with
+`gigplatform.limits.checked` for callers that bring no Struct (the demo, the admin command, tests)."""
 
 from __future__ import annotations
 
@@ -8,13 +10,38 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from gigplatform.errors import N_
+from gigplatform.limits import REQUIRED, VISIBLE, text
+
+LOGIN_MAX = 254  # an e-mail address's longest; a phone number with +86, spaces and dashes fits well inside
+PASSWORD_MIN, PASSWORD_MAX = 8, 128
+DISPLAY_NAME_MAX = 32
+SHOP_NAME_MAX = 64
+TOKEN_MAX = 256  # a refresh or reset token is 43 characters
+
+Login = Annotated[str, text(LOGIN_MAX, pattern=REQUIRED)]
+NewPassword = Annotated[
+    str,
+    text(
+        PASSWORD_MAX,
+        min_length=PASSWORD_MIN,
+        pattern=r"[A-Za-z][\s\S]*[0-9]|[0-9][\s\S]*[A-Za-z]",
+        rule="letters_and_digits",
+        message=N_("The password needs both letters and digits."),
+    ),
+]
+Password = Annotated[str, text(PASSWORD_MAX, min_length=1)]  # what is typed at sign-in: any stored password fits
+DisplayName = Annotated[str, text(DISPLAY_NAME_MAX, pattern=VISIBLE)]
+ShopName = Annotated[str, text(SHOP_NAME_MAX, pattern=VISIBLE)]
+Token = Annotated[str, text(TOKEN_MAX, min_length=1)]
+
 
 class RegisterIn(msgspec.Struct):
-    login: str
-    password: str
-    display_name: str
+    login: Login
+    password: NewPassword
+    display_name: DisplayName
     role: Literal["worker", "seller"]
-    shop_name: str | None = None
+    shop_name: ShopName | None = None
 
 
 class RegisteredOut(msgspec.Struct):
@@ -24,12 +51,12 @@ class RegisteredOut(msgspec.Struct):
 
 
 class LoginIn(msgspec.Struct):
-    login: str
-    password: str
+    login: Login
+    password: Password
 
 
 class RefreshIn(msgspec.Struct):
-    refresh_token: str
+    refresh_token: Token
 
 
 class TokenPairOut(msgspec.Struct):
@@ -51,7 +78,7 @@ class MeOut(msgspec.Struct):
 
 
 class ShopIn(msgspec.Struct):
-    name: str
+    name: ShopName
 
 
 class ShopOut(msgspec.Struct):
@@ -62,9 +89,9 @@ class ShopOut(msgspec.Struct):
 
 
 class SubAccountIn(msgspec.Struct):
-    login: str
-    password: str
-    display_name: str
+    login: Login
+    password: NewPassword
+    display_name: DisplayName
     permission: Literal["billing", "configuration", "read_only"]
 
 
@@ -82,17 +109,17 @@ class MemberOut(msgspec.Struct):
 
 
 class PasswordResetIn(msgspec.Struct):
-    login: str
+    login: Login
 
 
 class PasswordResetConfirmIn(msgspec.Struct):
-    token: str
-    new_password: str
+    token: Token
+    new_password: NewPassword
 
 
 class PasswordChangeIn(msgspec.Struct):
-    current_password: str
-    new_password: str
+    current_password: Password
+    new_password: NewPassword
 
 
 class AcceptedOut(msgspec.Struct):

@@ -28,6 +28,10 @@ from gigplatform.accounts.passwords import (
 )
 from gigplatform.accounts.registration import SELF_SERVICE_ROLES, register_user
 from gigplatform.accounts.schemas import (
+    DISPLAY_NAME_MAX,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    SHOP_NAME_MAX,
     LoginIn,
     PasswordChangeIn,
     PasswordResetConfirmIn,
@@ -60,10 +64,6 @@ from gigplatform.accounts.standing import (
     standing_of,
 )
 from gigplatform.accounts.users import (
-    DISPLAY_NAME_MAX,
-    PASSWORD_MAX,
-    PASSWORD_MIN,
-    SHOP_NAME_MAX,
     check_display_name,
     check_password,
     check_shop_name,

@@ -8,7 +8,6 @@ concurrent registration becomes the same 409 as the pre-check while the caller's
 from __future__ import annotations
 
 import re
-import unicodedata
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
@@ -18,16 +17,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gigplatform.accounts.models import LoginKind, RefreshToken, Role, Standing, User
+from gigplatform.accounts.schemas import LOGIN_MAX, DisplayName, NewPassword, ShopName
 from gigplatform.db import uuid7
 from gigplatform.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied
 from gigplatform.events import record_event
+from gigplatform.limits import checked
 from gigplatform.security import Passwords, Principal, SecurityKit
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
-PASSWORD_MIN, PASSWORD_MAX = 8, 128
-DISPLAY_NAME_MAX = 32
-SHOP_NAME_MAX = 64
 
 
 # --- validation -------------------------------------------------------------------------------------------------
@@ -46,7 +44,7 @@ def normalize_login(raw: str) -> tuple[str, LoginKind]:
     value = (raw or "").strip()
     if phone := normalize_phone(value):
         return phone, LoginKind.PHONE
-    if "@" in value and EMAIL_RE.match(value) and len(value) <= 254:
+    if "@" in value and EMAIL_RE.match(value) and len(value) <= LOGIN_MAX:
         return value.lower(), LoginKind.EMAIL
     raise InvalidInput(
         N_("Enter an 11-digit mainland mobile number or an e-mail address."), field="login", rule="format"
@@ -64,50 +62,17 @@ def login_key_text(raw: str) -> str:
 
 
 def check_password(password: str, field: str = "password") -> None:
-    if len(password) < PASSWORD_MIN:
-        raise InvalidInput(
-            N_("The password needs at least %(limit)s characters."),
-            field=field,
-            rule="min_length",
-            params={"limit": PASSWORD_MIN},
-        )
-    if len(password) > PASSWORD_MAX:
-        raise InvalidInput(
-            N_("The password may have at most %(limit)s characters."),
-            field=field,
-            rule="max_length",
-            params={"limit": PASSWORD_MAX},
-        )
-    if not (re.search(r"[A-Za-z]", password) and re.search(r"\d", password)):
-        raise InvalidInput(N_("The password needs both letters and digits."), field=field, rule="letters_and_digits")
-
-
-# Unicode categories no one can see: controls (Cc), format characters (Cf: zero-width spaces and joiners, bidi
-# overrides and isolates), surrogates, private use, and the line/paragraph separators.
-_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
-
-
-def _visible_name(raw: str, field: str, limit: int, length_message: str) -> str:
-    """A name as people will see it: trimmed, 1 to `limit` characters, with no invisible character anywhere (a
-    bidi override inside a name can make it read as another one)."""
-    name = (raw or "").strip()
-    if any(unicodedata.category(ch) in _INVISIBLE for ch in name):
-        raise InvalidInput(
-            N_("Use visible characters only: no control, zero-width or text-direction characters."),
-            field=field,
-            rule="visible_characters",
-        )
-    if not name or len(name) > limit:
-        raise InvalidInput(length_message, field=field, rule="length", params={"limit": limit})
-    return name
+    """A new password's rules, the ones `NewPassword` states (length, letters and digits)."""
+    checked(password, NewPassword, field)
 
 
 def check_display_name(raw: str) -> str:
-    return _visible_name(raw, "display_name", DISPLAY_NAME_MAX, N_("The display name needs 1 to %(limit)s characters."))
+    """The display name as people will see it: trimmed, with the rules `DisplayName` states."""
+    return checked((raw or "").strip(), DisplayName, "display_name")
 
 
 def check_shop_name(raw: str, field: str = "shop_name") -> str:
-    return _visible_name(raw, field, SHOP_NAME_MAX, N_("The shop name needs 1 to %(limit)s characters."))
+    return checked((raw or "").strip(), ShopName, field)
 
 
 # --- making and finding accounts --------------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def _period(prices: PackagePrices, start: date, dates: Sequence[date]) -> list[d
             raise InvalidInput(
                 N_("Choose at most %(limit)s dates."),
                 field="dates",
-                rule="max_length",
+                rule="length",
                 params={"limit": MAX_DAILY_DATES},
             )
         if chosen[0] < start:

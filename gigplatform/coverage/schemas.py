@@ -8,13 +8,15 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from gigplatform.limits import VISIBLE, text
+
 TrackName = Literal["pre_sales", "after_sales", "complaints"]
 KindName = Literal["daily", "monthly", "volume"]
 Fen = Annotated[int, msgspec.Meta(ge=0, le=1_000_000_000)]
-PackageName = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
+PackageName = Annotated[str, text(60, min_length=1, pattern=VISIBLE)]
 FirstHour = Annotated[int, msgspec.Meta(ge=0, le=23)]
 LastHour = Annotated[int, msgspec.Meta(ge=1, le=24)]
-Tracks = Annotated[list[TrackName], msgspec.Meta(min_length=1, max_length=3)]
+Tracks = Annotated[list[TrackName], msgspec.Meta(min_length=1, max_length=3, extra_json_schema={"uniqueItems": True})]
 Conversations = Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
 ValidityDays = Annotated[int, msgspec.Meta(ge=1, le=366)]
 MAX_QUOTE_DATES = 62

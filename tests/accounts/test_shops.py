@@ -146,7 +146,7 @@ async def test_a_sub_account_cannot_open_its_own_shop(client, shop) -> None:
         await client.post("/api/shops", headers=bearer(shop["tokens"]["owner"]), json={"name": " "}),
         422,
         "name",
-        "length",
+        "visible_characters",
     )
 
 

@@ -86,7 +86,7 @@ def test_a_month_from_the_31st_ends_on_the_last_day_of_next_month(start: date, e
             DAY_PASS,
             {"start": date(2026, 3, 1), "dates": [date(2026, 3, 1) + timedelta(days=n) for n in range(63)]},
             "dates",
-            "max_length",
+            "length",
         ),
         (
             PackagePrices(PackageKind.VOLUME, base_fen=1, validity_days=0),

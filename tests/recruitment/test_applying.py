@@ -191,7 +191,7 @@ BAD_APPLICATIONS = [
     ({"phone": "1391234567"}, "phone", "format"),
     ({"phone": "139123456789"}, "phone", "format"),
     ({"phone": "010-12345678"}, "phone", "format"),
-    ({"tracks": []}, "tracks", "not_empty"),
+    ({"tracks": []}, "tracks", "length"),
     ({"tracks": ["complaints"]}, "tracks", "offered"),
     ({"tracks": ["pre_sales", "pre_sales"]}, "tracks", "offered"),
     ({"is_student": "maybe"}, "is_student", "type"),

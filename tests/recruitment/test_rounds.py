@@ -125,7 +125,7 @@ BAD_ROUNDS = [
     ({"title": ""}, "title", "length"),
     ({"title": "   "}, "title", "length"),
     ({"title": "招" * 121}, "title", "length"),
-    ({"tracks": []}, "tracks", "not_empty"),
+    ({"tracks": []}, "tracks", "length"),
     ({"tracks": ["pre_sales", "pre_sales"]}, "tracks", "unique"),
     ({"quota": 0}, "quota", "range"),
     ({"quota": 100_001}, "quota", "range"),
@@ -173,7 +173,7 @@ async def test_a_draft_changes_freely_but_is_still_validated(client, admin, make
     draft = await make_round(opened=False)
     url = f"/api/admin/rounds/{draft['id']}"
     assert_problem(await client.patch(url, json={"quota": 0}, headers=admin), 422, "quota", "range")
-    assert_problem(await client.patch(url, json={"tracks": []}, headers=admin), 422, "tracks", "not_empty")
+    assert_problem(await client.patch(url, json={"tracks": []}, headers=admin), 422, "tracks", "length")
     before_opening = iso(parse_time(draft["opens_at"]) - timedelta(minutes=1))
     assert_problem(
         await client.patch(url, json={"closes_at": before_opening}, headers=admin), 422, "closes_at", "after_opens_at"

@@ -182,7 +182,7 @@ async def test_bad_submissions_and_other_people_are_refused(client, admin, clock
     test = await start_typing(client, worker, application["id"])
     clock.advance(seconds=60)
     too_long = await submit_typing(client, worker, test["test_id"], "字" * 5001)
-    assert_problem(too_long, 422, "text", "max_length")
+    assert_problem(too_long, 422, "text", "length")
     missing = await client.post(f"/api/typing-tests/{test['test_id']}/submit", json={}, headers=worker.headers)
     assert_problem(missing, 422, "text", "required")
     at_limit = test["passage"] + "字" * (5000 - len(test["passage"]))

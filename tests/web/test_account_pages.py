@@ -111,6 +111,18 @@ async def test_every_home_changes_the_password_and_the_header_counts_the_inbox(c
     assert 'class="badge count"' not in (await client.get("/")).text
 
 
+@pytest.mark.parametrize("blank", ["", "   "])
+async def test_an_empty_login_is_required_not_a_wrong_password(client, blank: str) -> None:
+    """The sign-in page reads the form into LoginIn, whose login needs a character: "required", and no try used."""
+    await register(client, LOGIN)
+    empty = await submit(client, "/login", {"login": blank, "password": "nope12345"})
+    assert empty.status_code == 422 and "此项必填" in empty.text and "还可尝试" not in empty.text
+    api = await client.post("/api/auth/login", json={"login": blank, "password": "nope12345"})
+    assert [(e["field"], e["rule"]) for e in api.json()["errors"]] == [("login", "required")]
+    wrong = await submit(client, "/login", {"login": LOGIN, "password": "nope12345"})
+    assert "还可尝试 4 次" in wrong.text  # the empty ones were not counted
+
+
 async def test_the_registration_page_refuses_an_invisible_name_in_words(client) -> None:
     body = {"role": "worker", "login": LOGIN, "display_name": "\u200b\u202e", "password": PASSWORD}
     response = await submit(client, "/register", body)
