@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -90,10 +90,3 @@ async def access_quote(
     if quote is None or quote.shop_id != shop_id:
         raise NotFound(N_("No such quote."), field="quote_id", rule="exists")
     return quote
-
-
-def quote_days(quote: CoverageQuote) -> list[date]:
-    """The dates a quote covers (daily: the chosen ones; otherwise every day of its period)."""
-    if quote.dates is not None:
-        return [date.fromisoformat(d) for d in quote.dates]
-    return [quote.starts_on + timedelta(days=n) for n in range((quote.ends_on - quote.starts_on).days + 1)]

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from gigplatform.coverage.pricing import MAX_DAILY_DATES
 from gigplatform.limits import VISIBLE, text
 
 TrackName = Literal["pre_sales", "after_sales", "complaints"]
@@ -19,7 +20,7 @@ LastHour = Annotated[int, msgspec.Meta(ge=1, le=24)]
 Tracks = Annotated[list[TrackName], msgspec.Meta(min_length=1, max_length=3, extra_json_schema={"uniqueItems": True})]
 Conversations = Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
 ValidityDays = Annotated[int, msgspec.Meta(ge=1, le=366)]
-MAX_QUOTE_DATES = 62
+MAX_QUOTE_DATES = MAX_DAILY_DATES  # the pricing's own limit, so the document and the rule cannot drift
 
 
 class PackageIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from gigplatform.coverage.catalogue import access_package, create_package, list_packages, update_package
 from gigplatform.coverage.models import CoveragePackage, CoverageQuote
 from gigplatform.coverage.pricing import LineKind, PackageKind
-from gigplatform.coverage.quotes import QUOTE_MINUTES, access_quote, make_quote, quote_days
+from gigplatform.coverage.quotes import QUOTE_MINUTES, access_quote, make_quote
 from gigplatform.coverage.schemas import PackageIn, PackagePatch, QuoteIn
 
 __all__ = [
@@ -29,6 +29,5 @@ __all__ = [
     "create_package",
     "list_packages",
     "make_quote",
-    "quote_days",
     "update_package",
 ]
